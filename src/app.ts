@@ -1,0 +1,62 @@
+// buildApp(deps): the Fastify factory. Everything stateful (database, job platform,
+// storage) is created by the caller and handed in, so tests build the same app against
+// their own database and use app.inject().
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.ts'
+import type { Db } from './platform/db/database.ts'
+import type { App } from './platform/http/app-instance.ts'
+import { correlationIdFor, installCorrelation } from './platform/http/correlation.ts'
+import { installProblemHandler } from './platform/http/problem-handler.ts'
+import type { JobPlatform } from './platform/jobs/platform.ts'
+import type { ScheduleService } from './platform/jobs/schedules.ts'
+import type { Logger } from './platform/observability/logger.ts'
+import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes.ts'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  jobs: JobPlatform
+  schedules: ScheduleService
+  logger: Logger
+  readiness: Record<string, ReadinessCheck>
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without a user session (health checks, login, public share links). */
+    public?: boolean
+  }
+}
+
+export async function buildApp (deps: AppDeps): Promise<App> {
+  const app: App = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    requestIdHeader: false,
+    genReqId: correlationIdFor,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
+  installCorrelation(app)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'AfterResume API',
+        version: '0.1.0',
+        description: 'Work logs in; skills, resume bullets, reports and a resume out — as observable, retryable jobs.',
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger())
+
+  await app.register(healthRoutes, { checks: deps.readiness })
+  return app
+}

@@ -1,0 +1,260 @@
+// Environment → typed configuration. One table (SETTINGS) declares every variable the
+// service reads, so `validate-env --print-status`, the README table and the parser can
+// never disagree about names, defaults or which values are secrets.
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+type Kind = 'string' | 'int' | 'bool' | 'list' | 'url'
+
+interface Setting {
+  readonly kind: Kind
+  readonly default?: string
+  readonly secret?: boolean
+  readonly help: string
+}
+
+export const SETTINGS = {
+  NODE_ENV: { kind: 'string', default: 'development', help: '`production` turns on the strict checks (SECRET_KEY required, Secure cookies, HSTS).' },
+  DEBUG: { kind: 'bool', default: 'false', help: 'Verbose (debug-level) logs and error details in 5xx replies (never in production).' },
+  LOG_LEVEL: { kind: 'string', default: 'info', help: 'pino level: trace, debug, info, warn, error, fatal, silent.' },
+  HOST: { kind: 'string', default: '127.0.0.1', help: 'Address the HTTP server binds to (0.0.0.0 in containers).' },
+  PORT: { kind: 'int', default: '8000', help: 'HTTP port.' },
+  ALLOWED_HOSTS: { kind: 'list', default: '', help: 'Comma-separated Host header allowlist (empty: any). Was DJANGO_ALLOWED_HOSTS.' },
+  DATA_DIR: { kind: 'string', default: '.data', help: 'Where the embedded PostgreSQL, local attachments and the generated development secret live.' },
+  DATABASE_URL: { kind: 'url', secret: true, help: 'PostgreSQL connection string. Unset: an embedded PostgreSQL is started under DATA_DIR.' },
+  DATABASE_POOL_MAX: { kind: 'int', default: '10', help: 'Connections per process in the application pool.' },
+  EMBEDDED_PG_PORT: { kind: 'int', default: '54329', help: 'Port of the embedded PostgreSQL (only when DATABASE_URL is unset).' },
+  SECRET_KEY: { kind: 'string', secret: true, help: 'Signing secret. Required in production; in development one is generated and kept in DATA_DIR/secret_key.' },
+  SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API.' },
+  WORKER_CONCURRENCY: { kind: 'int', default: '4', help: 'Jobs one worker process runs at once (per job type).' },
+  WORKER_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '30000', help: 'On SIGTERM, how long running jobs get to finish before the process stops.' },
+  JOB_HEARTBEAT_SECONDS: { kind: 'int', default: '30', help: 'A running job whose worker stops heartbeating for this long is retried (min 10).' },
+  JOB_SWEEP_INTERVAL_SECONDS: { kind: 'int', default: '15', help: 'How often the worker reconciles job rows with pg-boss after crashes.' },
+  MINIO_ENDPOINT: { kind: 'string', help: 'host:port of MinIO/S3. Unset: attachments are stored under DATA_DIR/files.' },
+  MINIO_ACCESS_KEY: { kind: 'string', secret: true, help: 'MinIO access key.' },
+  MINIO_SECRET_KEY: { kind: 'string', secret: true, help: 'MinIO secret key.' },
+  MINIO_SECURE: { kind: 'bool', default: 'false', help: 'Use HTTPS to reach MinIO.' },
+  MINIO_BUCKET: { kind: 'string', default: 'afterresume', help: 'Bucket for attachments (created if missing).' },
+  LLM_PROVIDER: { kind: 'string', default: 'local', help: '`local` (built-in, deterministic), `openai`, `vllm` or `ollama`.' },
+  LLM_BASE_URL: { kind: 'url', help: 'OpenAI-compatible base URL (…/v1) for LLM_PROVIDER=openai.' },
+  LLM_API_KEY: { kind: 'string', secret: true, help: 'Bearer key for the OpenAI-compatible server.' },
+  LLM_VLLM_ENDPOINT: { kind: 'url', help: 'vLLM base URL (…/v1) for LLM_PROVIDER=vllm.' },
+  OLLAMA_ENDPOINT: { kind: 'url', help: 'Ollama base URL for LLM_PROVIDER=ollama.' },
+  LLM_MODEL_NAME: { kind: 'string', help: 'Model identifier sent to the LLM server.' },
+  LLM_TIMEOUT_MS: { kind: 'int', default: '60000', help: 'Per-request LLM timeout.' },
+} as const satisfies Record<string, Setting>
+
+export type SettingName = keyof typeof SETTINGS
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test'
+  readonly isProduction: boolean
+  readonly debug: boolean
+  readonly logLevel: string
+  readonly host: string
+  readonly port: number
+  readonly allowedHosts: readonly string[]
+  readonly dataDir: string
+  readonly databaseUrl: string | undefined
+  readonly databasePoolMax: number
+  readonly embeddedPgPort: number
+  readonly secretKey: string
+  readonly systemDashboardEnabled: boolean
+  readonly worker: {
+    readonly concurrency: number
+    readonly shutdownTimeoutMs: number
+    readonly heartbeatSeconds: number
+    readonly sweepIntervalSeconds: number
+  }
+  readonly storage:
+    | { readonly kind: 'local'; readonly root: string }
+    | { readonly kind: 'minio'; readonly endpoint: string; readonly accessKey: string; readonly secretKey: string; readonly secure: boolean; readonly bucket: string }
+  readonly llm: {
+    readonly provider: 'local' | 'openai' | 'vllm' | 'ollama'
+    readonly baseUrl: string | undefined
+    readonly apiKey: string | undefined
+    readonly model: string | undefined
+    readonly timeoutMs: number
+  }
+}
+
+/** Every problem found, so an operator fixes them all in one go rather than one per restart. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[]
+  constructor (problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+class Reader {
+  readonly problems: string[] = []
+  private readonly env: Env
+  constructor (env: Env) { this.env = env }
+
+  raw (name: SettingName): string | undefined {
+    const value = this.env[name]
+    if (value !== undefined && value.trim() !== '') return value.trim()
+    const fallback: Setting = SETTINGS[name]
+    return fallback.default === '' ? undefined : fallback.default
+  }
+
+  string (name: SettingName): string | undefined { return this.raw(name) }
+
+  int (name: SettingName): number {
+    const value = this.raw(name) ?? '0'
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 0) this.problems.push(`${name} must be a non-negative integer (got "${value}").`)
+    return n
+  }
+
+  bool (name: SettingName): boolean {
+    const value = (this.raw(name) ?? 'false').toLowerCase()
+    if (['true', '1', 'yes', 'on'].includes(value)) return true
+    if (['false', '0', 'no', 'off'].includes(value)) return false
+    this.problems.push(`${name} must be true or false (got "${value}").`)
+    return false
+  }
+
+  list (name: SettingName): string[] {
+    return (this.raw(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  }
+
+  url (name: SettingName): string | undefined {
+    const value = this.raw(name)
+    if (value === undefined) return undefined
+    try {
+      new URL(value)
+    } catch {
+      this.problems.push(`${name} must be a URL (got "${maskUrl(value)}").`)
+    }
+    return value
+  }
+}
+
+export function loadConfig (env: Env = process.env): Config {
+  const r = new Reader(env)
+  const nodeEnv = r.string('NODE_ENV') ?? 'development'
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    r.problems.push(`NODE_ENV must be development, production or test (got "${nodeEnv}").`)
+  }
+  const isProduction = nodeEnv === 'production'
+  const dataDir = resolve(r.string('DATA_DIR') ?? '.data')
+
+  const heartbeatSeconds = r.int('JOB_HEARTBEAT_SECONDS')
+  if (heartbeatSeconds < 10) r.problems.push('JOB_HEARTBEAT_SECONDS must be at least 10 (pg-boss refuses shorter heartbeats).')
+
+  const llmProvider = r.string('LLM_PROVIDER') ?? 'local'
+  const llm = readLlm(r, llmProvider)
+  const storage = readStorage(r, dataDir)
+
+  let secretKey = r.string('SECRET_KEY')
+  if (secretKey === undefined && isProduction) {
+    r.problems.push('SECRET_KEY is required in production: set it to a long random string, e.g. `openssl rand -hex 32`.')
+  } else if (secretKey !== undefined && isProduction && secretKey.length < 32) {
+    r.problems.push('SECRET_KEY must be at least 32 characters in production.')
+  }
+
+  const config: Config = {
+    env: nodeEnv as Config['env'],
+    isProduction,
+    debug: r.bool('DEBUG'),
+    logLevel: r.string('LOG_LEVEL') ?? 'info',
+    host: r.string('HOST') ?? '127.0.0.1',
+    port: r.int('PORT'),
+    allowedHosts: r.list('ALLOWED_HOSTS'),
+    dataDir,
+    databaseUrl: r.url('DATABASE_URL'),
+    databasePoolMax: r.int('DATABASE_POOL_MAX'),
+    embeddedPgPort: r.int('EMBEDDED_PG_PORT'),
+    secretKey: '',
+    systemDashboardEnabled: r.bool('SYSTEM_DASHBOARD_ENABLED'),
+    worker: {
+      concurrency: Math.max(1, r.int('WORKER_CONCURRENCY')),
+      shutdownTimeoutMs: r.int('WORKER_SHUTDOWN_TIMEOUT_MS'),
+      heartbeatSeconds,
+      sweepIntervalSeconds: Math.max(1, r.int('JOB_SWEEP_INTERVAL_SECONDS')),
+    },
+    storage,
+    llm,
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems)
+  // Only generated once the rest is known to be valid, so a failing validate-env writes nothing.
+  secretKey ??= developmentSecret(dataDir)
+  return { ...config, secretKey }
+}
+
+function readLlm (r: Reader, provider: string): Config['llm'] {
+  const timeoutMs = r.int('LLM_TIMEOUT_MS')
+  const model = r.string('LLM_MODEL_NAME')
+  const apiKey = r.string('LLM_API_KEY')
+  const need = (name: SettingName): string | undefined => {
+    const value = r.url(name)
+    if (value === undefined) r.problems.push(`LLM_PROVIDER=${provider} needs ${name}.`)
+    return value
+  }
+  switch (provider) {
+    case 'local':
+      return { provider, baseUrl: undefined, apiKey: undefined, model, timeoutMs }
+    case 'openai':
+    case 'vllm':
+    case 'ollama': {
+      const baseUrl = need(provider === 'openai' ? 'LLM_BASE_URL' : provider === 'vllm' ? 'LLM_VLLM_ENDPOINT' : 'OLLAMA_ENDPOINT')
+      if (model === undefined) r.problems.push(`LLM_PROVIDER=${provider} needs LLM_MODEL_NAME (the model the server should run).`)
+      return { provider, baseUrl, apiKey, model, timeoutMs }
+    }
+    default:
+      r.problems.push(`LLM_PROVIDER must be local, openai, vllm or ollama (got "${provider}").`)
+      return { provider: 'local', baseUrl: undefined, apiKey: undefined, model, timeoutMs }
+  }
+}
+
+function readStorage (r: Reader, dataDir: string): Config['storage'] {
+  const endpoint = r.string('MINIO_ENDPOINT')
+  if (endpoint === undefined) return { kind: 'local', root: join(dataDir, 'files') }
+  const accessKey = r.string('MINIO_ACCESS_KEY')
+  const secretKey = r.string('MINIO_SECRET_KEY')
+  if (accessKey === undefined || secretKey === undefined) {
+    r.problems.push('MINIO_ENDPOINT is set, so MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required too.')
+  }
+  return {
+    kind: 'minio',
+    endpoint,
+    accessKey: accessKey ?? '',
+    secretKey: secretKey ?? '',
+    secure: r.bool('MINIO_SECURE'),
+    bucket: r.string('MINIO_BUCKET') ?? 'afterresume',
+  }
+}
+
+/** A development secret survives restarts (tokens stay valid) without anyone having to set one. */
+function developmentSecret (dataDir: string): string {
+  const file = join(dataDir, 'secret_key')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('hex')
+  writeFileSync(file, secret + '\n', { mode: 0o600 })
+  return secret
+}
+
+export function maskUrl (url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]*)@/, '//$1:****@')
+}
+
+/** The effective configuration, one line a variable, secrets masked: for `validate-env --print-status`. */
+export function describeConfig (env: Env = process.env): string[] {
+  return (Object.entries(SETTINGS) as Array<[SettingName, Setting]>).map(([name, setting]) => {
+    const given = env[name]
+    const value = given !== undefined && given !== '' ? given : setting.default
+    let shown: string
+    if (value === undefined || value === '') shown = '(unset)'
+    else if (setting.secret) shown = setting.kind === 'url' ? maskUrl(value) : '****'
+    else shown = value
+    const source = given !== undefined && given !== '' ? 'env' : 'default'
+    return `${name.padEnd(28)} ${shown}${shown === '(unset)' ? '' : `  [${source}]`}`
+  })
+}

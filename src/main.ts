@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+// afterresume: one program, several roles (DESIGN "Processes and defaults").
+//   serve (default)  API + worker + scheduler in one process, migrating first
+//   api | worker     one role each (compose runs them separately)
+//   migrate          apply migrations, install pg-boss, rebuild ops views
+//   validate-env     check the configuration; --print-status shows it, secrets masked
+//   jobs …           enqueue | show | list | cancel | retry | types
+//   schedules …      list | add | remove | enable | disable
+import { parseArgs } from 'node:util'
+import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts'
+import { AppError } from './platform/errors.ts'
+import { migrate } from './platform/db/migrate.ts'
+import { isJsonObject, type JsonObject } from './platform/db/json.ts'
+import { JOB_STATUSES, type JobStatus } from './platform/jobs/job.table.ts'
+import { createLogger, type Logger } from './platform/observability/logger.ts'
+import { locateDatabase, startServer, startServices, type Services } from './runtime.ts'
+
+const USAGE = `Usage: afterresume <command> [options]
+
+Service roles
+  serve                      API + worker + scheduler (migrates first)   [default]
+  api                        HTTP API only
+  worker                     job worker and scheduler only
+  migrate                    apply migrations and install the pg-boss schema
+  validate-env [--print-status]
+
+Jobs (talk to the same database as the service)
+  jobs enqueue TYPE [--payload JSON] [--idempotency-key K] [--max-retries N] [--run-at ISO]
+  jobs show ID               the job and its events
+  jobs list [--status S] [--type T] [--limit N]
+  jobs cancel ID
+  jobs retry ID              re-run a failed or cancelled job as a new job
+  jobs types                 registered job types
+
+Schedules
+  schedules list
+  schedules add NAME --type TYPE --cron CRON [--timezone TZ] [--payload JSON] [--disabled]
+  schedules remove|enable|disable ID
+`
+
+async function main (argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  if (command === 'validate-env') return validateEnv(rest)
+  const config = loadConfig()
+  const logger = createLogger({ level: config.debug ? 'debug' : config.logLevel })
+  switch (command) {
+    case 'serve': return runServer(config, logger, { api: true, worker: true, migrate: true })
+    case 'api': return runServer(config, logger, { api: true, worker: false, migrate: false })
+    case 'worker': return runServer(config, logger, { api: false, worker: true, migrate: false })
+    case 'migrate': {
+      const location = await locateDatabase(config, logger)
+      try {
+        const result = await migrate(location.url, (line) => logger.info(line))
+        print({ applied: result.applied, schema_version: result.current })
+      } finally {
+        if (location.embedded?.owned === true) await location.embedded.stop()
+      }
+      return 0
+    }
+    case 'jobs': return withServices(config, logger, (services) => jobsCommand(services, rest))
+    case 'schedules': return withServices(config, logger, (services) => schedulesCommand(services, rest))
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`)
+      return 2
+  }
+}
+
+function validateEnv (args: string[]): number {
+  const { values } = parseArgs({ args, options: { 'print-status': { type: 'boolean' } } })
+  if (values['print-status'] === true) process.stdout.write(describeConfig().join('\n') + '\n')
+  loadConfig()
+  process.stdout.write('configuration OK\n')
+  return 0
+}
+
+async function runServer (config: Config, logger: Logger, roles: { api: boolean; worker: boolean; migrate: boolean }): Promise<number> {
+  const server = await startServer(config, logger, roles)
+  logger.info({ roles, url: roles.api ? `http://${config.host}:${config.port}` : undefined }, 'afterresume is running')
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string): void => {
+      logger.info({ signal, running_jobs: server.services.worker?.runner.runningCount ?? 0 }, 'shutting down: no new work; letting running jobs finish')
+      server.stop().then(resolve, (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed')
+        resolve()
+      })
+    }
+    process.once('SIGTERM', () => shutdown('SIGTERM'))
+    process.once('SIGINT', () => shutdown('SIGINT'))
+  })
+  logger.info('stopped')
+  return 0
+}
+
+async function withServices (config: Config, logger: Logger, run: (services: Services) => Promise<number>): Promise<number> {
+  const quiet = logger.child({}, { level: 'warn' })
+  const location = await locateDatabase(config, quiet)
+  const services = await startServices(config, location.url, quiet, { worker: false, scheduler: false })
+  try {
+    return await run(services)
+  } finally {
+    await services.stop()
+    if (location.embedded?.owned === true) await location.embedded.stop()
+  }
+}
+
+async function jobsCommand (services: Services, args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      payload: { type: 'string' },
+      'idempotency-key': { type: 'string' },
+      'max-retries': { type: 'string' },
+      'run-at': { type: 'string' },
+      status: { type: 'string' },
+      type: { type: 'string' },
+      limit: { type: 'string' },
+    },
+  })
+  const id = positionals[0]
+  switch (sub) {
+    case 'enqueue': {
+      if (id === undefined) throw new UsageError('jobs enqueue needs a job type, e.g. `jobs enqueue system.echo --payload \'{"x":1}\'`.')
+      const { job, created } = await services.jobs.enqueue(services.database.db, {
+        type: id,
+        payload: parsePayload(values.payload),
+        trigger: 'api',
+        ...(values['idempotency-key'] !== undefined && { idempotencyKey: values['idempotency-key'] }),
+        ...(values['max-retries'] !== undefined && { maxRetries: Number(values['max-retries']) }),
+        ...(values['run-at'] !== undefined && { runAt: new Date(values['run-at']) }),
+      })
+      print({ ...job, created })
+      return 0
+    }
+    case 'show': {
+      if (id === undefined) throw new UsageError('jobs show needs a job id.')
+      const job = await services.jobs.get(id)
+      print({ ...job, events: await services.jobs.events(id) })
+      return 0
+    }
+    case 'list': {
+      const status = values.status
+      if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
+        throw new UsageError(`--status must be one of ${JOB_STATUSES.join(', ')}.`)
+      }
+      const { jobs, total } = await services.jobs.list({
+        ...(status !== undefined && { status: status as JobStatus }),
+        ...(values.type !== undefined && { type: values.type }),
+        limit: values.limit === undefined ? 20 : Number(values.limit),
+      })
+      print({ total, jobs })
+      return 0
+    }
+    case 'cancel':
+      if (id === undefined) throw new UsageError('jobs cancel needs a job id.')
+      print(await services.jobs.cancel(id, { by: 'cli' }))
+      return 0
+    case 'retry':
+      if (id === undefined) throw new UsageError('jobs retry needs a job id.')
+      print(await services.jobs.retry(id))
+      return 0
+    case 'types':
+      print(services.jobs.registry.all().map((t) => ({ type: t.type, description: t.options.description, retry_limit: t.options.retryLimit })))
+      return 0
+    default:
+      throw new UsageError('jobs needs one of: enqueue, show, list, cancel, retry, types.')
+  }
+}
+
+async function schedulesCommand (services: Services, args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      type: { type: 'string' },
+      cron: { type: 'string' },
+      timezone: { type: 'string' },
+      payload: { type: 'string' },
+      disabled: { type: 'boolean' },
+    },
+  })
+  const target = positionals[0]
+  switch (sub) {
+    case 'list':
+      print(await services.schedules.list())
+      return 0
+    case 'add':
+      if (target === undefined || values.type === undefined || values.cron === undefined) {
+        throw new UsageError('schedules add needs NAME --type TYPE --cron CRON.')
+      }
+      print(await services.schedules.create({
+        name: target,
+        jobType: values.type,
+        cron: values.cron,
+        payload: parsePayload(values.payload),
+        enabled: values.disabled !== true,
+        ...(values.timezone !== undefined && { timezone: values.timezone }),
+      }))
+      return 0
+    case 'remove':
+      if (target === undefined) throw new UsageError('schedules remove needs a schedule id.')
+      await services.schedules.remove(target)
+      print({ removed: target })
+      return 0
+    case 'enable':
+    case 'disable':
+      if (target === undefined) throw new UsageError(`schedules ${sub} needs a schedule id.`)
+      print(await services.schedules.setEnabled(target, sub === 'enable'))
+      return 0
+    default:
+      throw new UsageError('schedules needs one of: list, add, remove, enable, disable.')
+  }
+}
+
+class UsageError extends Error {}
+
+function parsePayload (text: string | undefined): JsonObject {
+  if (text === undefined) return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(`--payload is not valid JSON: ${(error as Error).message}`)
+  }
+  if (!isJsonObject(value)) throw new UsageError('--payload must be a JSON object, e.g. \'{"x":1}\'.')
+  return value
+}
+
+function print (value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+}, (error: unknown) => {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof AppError) {
+    process.stderr.write(`afterresume: ${error.message}\n`)
+    process.exitCode = error instanceof UsageError ? 2 : 1
+  } else {
+    process.stderr.write(`afterresume: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
+    process.exitCode = 1
+  }
+})

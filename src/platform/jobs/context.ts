@@ -1,0 +1,43 @@
+// ExecutionContext (seed 000 §4): what a workflow knows about the job it runs for, and
+// the only way it records events or starts child jobs, so trace ids and provenance
+// flow through without every workflow having to remember them.
+import type { Db, Executor } from '../db/database.ts'
+import type { JsonObject } from '../db/json.ts'
+import type { EventLevel, Job } from './job.table.ts'
+
+export interface LogOptions {
+  level?: EventLevel
+  /** Defaults to `workflow`; agents log as `agent`, LLM calls as `llm`. */
+  source?: string
+  data?: JsonObject
+}
+
+export interface ChildJobInput {
+  type: string
+  payload?: JsonObject
+  idempotencyKey?: string
+  runAt?: Date
+  maxRetries?: number
+}
+
+export interface ExecutionContext {
+  readonly jobId: string
+  readonly type: string
+  readonly traceId: string
+  readonly tenantId: string | null
+  readonly userId: string | null
+  readonly parentJobId: string | null
+  /** 1 on the first attempt, 2 on the first retry, … */
+  readonly attempt: number
+  /** Fires when the job is cancelled, its claim is lost, or the worker shuts down hard. */
+  readonly signal: AbortSignal
+  readonly db: Db
+  log(message: string, options?: LogOptions): Promise<void>
+  /**
+   * Enqueue a child job (parent_job_id = this job, same trace, tenant and user).
+   * Pass the transaction that writes the rows the child depends on, so both commit together.
+   */
+  enqueueChild(executor: Executor, input: ChildJobInput): Promise<Job>
+}
+
+export type Workflow = (ctx: ExecutionContext, payload: JsonObject) => Promise<unknown>

@@ -1,0 +1,116 @@
+// The job platform's front door for the rest of the service: enqueue, cancel, retry,
+// read. Routes, the CLI, workflows and schedules all go through here.
+import { sql } from 'kysely'
+import { fromKysely } from 'pg-boss'
+import type { Db, Executor } from '../db/database.ts'
+import { ConflictError, NotFoundError } from '../errors.ts'
+import type { PgBoss } from './boss.ts'
+import { CANCEL_CHANNEL } from './cancellation.ts'
+import { enqueue, type EnqueueInput, type EnqueueResult } from './enqueue.ts'
+import { recordEvent } from './events.ts'
+import { findJob, listJobEvents, listJobs, type JobFilter } from './job.repository.ts'
+import type { Job, JobEvent } from './job.table.ts'
+import type { JobRegistry } from './registry.ts'
+
+export class JobPlatform {
+  readonly db: Db
+  readonly boss: PgBoss
+  readonly registry: JobRegistry
+
+  constructor (deps: { db: Db; boss: PgBoss; registry: JobRegistry }) {
+    this.db = deps.db
+    this.boss = deps.boss
+    this.registry = deps.registry
+  }
+
+  /**
+   * Create (or update) one pg-boss queue per registered type with its retry policy.
+   * Every process that enqueues or works must call this once at start.
+   */
+  async ensureQueues (defaultHeartbeatSeconds: number): Promise<void> {
+    for (const { type, options } of this.registry.all()) {
+      const queue = {
+        retryLimit: options.retryLimit,
+        retryDelay: options.retryDelay,
+        retryBackoff: options.retryBackoff,
+        retryDelayMax: options.retryDelayMax,
+        expireInSeconds: options.expireInSeconds,
+        heartbeatSeconds: options.heartbeatSeconds ?? defaultHeartbeatSeconds,
+      }
+      if (await this.boss.getQueue(type) === null) {
+        await this.boss.createQueue(type, { ...queue, notify: true }).catch(async (error: unknown) => {
+          // Another process created it first: fine, fall through to the update.
+          if (await this.boss.getQueue(type) === null) throw error
+        })
+      }
+      await this.boss.updateQueue(type, { ...queue, notify: true })
+    }
+  }
+
+  enqueue (executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
+    return enqueue({ boss: this.boss, registry: this.registry }, executor, input)
+  }
+
+  async get (id: string, tenantId?: string | null): Promise<Job> {
+    const job = await findJob(this.db, id)
+    if (job === undefined || (tenantId !== undefined && job.tenant_id !== tenantId)) throw new NotFoundError('Job')
+    return job
+  }
+
+  list (filter: JobFilter): Promise<{ jobs: Job[]; total: number }> {
+    return listJobs(this.db, filter)
+  }
+
+  async events (id: string, tenantId?: string | null): Promise<JobEvent[]> {
+    await this.get(id, tenantId)
+    return listJobEvents(this.db, id)
+  }
+
+  /**
+   * Cancel a queued or running job. A queued job's message is cancelled so it never
+   * runs; a running job is told through NOTIFY, and its workflow's AbortSignal fires.
+   */
+  async cancel (id: string, options: { tenantId?: string | null; by?: string } = {}): Promise<Job> {
+    return this.db.transaction().execute(async (trx) => {
+      const job = await trx.selectFrom('job').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      if (job === undefined || (options.tenantId !== undefined && job.tenant_id !== options.tenantId)) throw new NotFoundError('Job')
+      if (job.status !== 'queued' && job.status !== 'running') {
+        throw new ConflictError(`Job ${id} has already finished (${job.status}); only queued or running jobs can be cancelled.`, 'status')
+      }
+      const cancelled = await trx.updateTable('job')
+        .set({ status: 'cancelled', finished_at: new Date(), updated_at: new Date() })
+        .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+      await recordEvent(trx, {
+        jobId: id,
+        tenantId: job.tenant_id,
+        traceId: job.trace_id,
+        level: 'warning',
+        source: 'system',
+        message: 'job cancelled',
+        data: { previous_status: job.status, ...(options.by !== undefined && { by: options.by }) },
+      })
+      await this.boss.cancel(job.type, id, { db: fromKysely(trx) })
+      if (job.status === 'running') await sql`SELECT pg_notify(${CANCEL_CHANNEL}, ${id})`.execute(trx)
+      return cancelled
+    })
+  }
+
+  /** Re-run a failed or cancelled job as a new job (trigger `retry`, parent = the old one). */
+  async retry (id: string, options: { tenantId?: string | null; traceId?: string } = {}): Promise<Job> {
+    const job = await this.get(id, options.tenantId)
+    if (job.status !== 'failed' && job.status !== 'cancelled') {
+      throw new ConflictError(`Only failed or cancelled jobs can be retried; job ${id} is ${job.status}.`, 'status')
+    }
+    const { job: retried } = await this.enqueue(this.db, {
+      type: job.type,
+      payload: job.payload,
+      trigger: 'retry',
+      tenantId: job.tenant_id,
+      userId: job.user_id,
+      parentJobId: job.id,
+      traceId: options.traceId ?? job.trace_id,
+      maxRetries: job.max_retries,
+    })
+    return retried
+  }
+}

@@ -1,0 +1,258 @@
+// The runner (seed `execute_job`): pg-boss hands us claimed messages; for each we move
+// the job row to running, run its workflow with an ExecutionContext, and record the
+// outcome. Outcome and pg-boss settlement commit in ONE transaction (complete/fail are
+// called with our transaction as their `db`), so a crash between "we recorded success"
+// and "pg-boss knows" cannot happen. pg-boss's own settle after the handler returns then
+// finds nothing left to do.
+import { hostname } from 'node:os'
+import { sql } from 'kysely'
+import type { Logger } from 'pino'
+import { fromKysely, type JobWithMetadata } from 'pg-boss'
+import type { Db, Executor } from '../db/database.ts'
+import { toJson, type JsonObject } from '../db/json.ts'
+import type { PgBoss } from './boss.ts'
+import type { ExecutionContext, LogOptions } from './context.ts'
+import { mirrorFailure, readDelivery } from './delivery.ts'
+import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
+import { recordEvent, recordEvents } from './events.ts'
+import type { Job } from './job.table.ts'
+import type { JobRegistry, JobType } from './registry.ts'
+
+/** Thrown by a workflow for a failure no retry can fix (bad input, budget exhausted). */
+export class PermanentJobError extends Error {
+  constructor (message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'PermanentJobError'
+  }
+}
+
+export class JobCancelledError extends Error {
+  constructor (jobId: string) {
+    super(`job ${jobId} was cancelled`)
+    this.name = 'JobCancelledError'
+  }
+}
+
+export interface RunnerDeps {
+  db: Db
+  boss: PgBoss
+  registry: JobRegistry
+  logger: Logger
+  enqueue(executor: Executor, input: EnqueueInput): Promise<EnqueueResult>
+}
+
+export interface RunnerOptions {
+  /** Fetch loops per job type unless the type sets its own. */
+  concurrency: number
+  /** Default heartbeat for types that set none. */
+  heartbeatSeconds: number
+  /** Polling fallback when a notification is missed. */
+  pollingIntervalSeconds?: number
+}
+
+type Outcome =
+  | { kind: 'success'; job: Job; claim: Claim; result: unknown; durationMs: number }
+  | { kind: 'failure'; job: Job; claim: Claim; error: Error; durationMs: number }
+
+interface Claim { id: string; retryCount: number }
+
+const WORKER_NAME = `${hostname()}:${process.pid}`
+
+export class JobRunner {
+  readonly #deps: RunnerDeps
+  readonly #options: RunnerOptions
+  /** Running jobs of this process, so a cancel notification can reach the right workflow. */
+  readonly #running = new Map<string, AbortController>()
+
+  constructor (deps: RunnerDeps, options: RunnerOptions) {
+    this.#deps = deps
+    this.#options = options
+  }
+
+  get runningCount (): number { return this.#running.size }
+
+  async start (): Promise<void> {
+    for (const jobType of this.#deps.registry.all()) {
+      await this.#deps.boss.work(jobType.type, {
+        batchSize: jobType.options.batchSize,
+        localConcurrency: jobType.options.concurrency ?? this.#options.concurrency,
+        includeMetadata: true,
+        pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 2,
+        // NOTIFY only announces new messages. Delayed jobs and retries become due silently,
+        // so the backstop poll (pg-boss defaults it to 30 s on notify queues) decides how
+        // late a retry starts; keep it at the polling interval.
+        notifyPollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 2,
+      }, (jobs: JobWithMetadata<object>[]) => this.#runBatch(jobType, jobs))
+    }
+  }
+
+  /** Abort a job running in this process (the cancel listener calls this). */
+  abort (jobId: string): boolean {
+    const controller = this.#running.get(jobId)
+    if (controller === undefined) return false
+    controller.abort(new JobCancelledError(jobId))
+    return true
+  }
+
+  async #runBatch (jobType: JobType, messages: JobWithMetadata<object>[]): Promise<void> {
+    const claims = new Map(messages.map((m) => [m.id, m]))
+    const started = await this.#markStarted(messages)
+    const outcomes = await Promise.all(started.map((job) => {
+      const message = claims.get(job.id)
+      if (message === undefined) throw new Error(`claimed job ${job.id} vanished from its batch`)
+      return this.#execute(jobType, job, message)
+    }))
+    await this.#recordSuccesses(jobType, outcomes.filter((o) => o.kind === 'success'))
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'failure') await this.#recordFailure(jobType, outcome)
+    }
+  }
+
+  /**
+   * queued → running for the whole batch in one statement, with a "job started" event
+   * each. A row still `running` means an earlier attempt's worker died (pg-boss retried
+   * it after missed heartbeats): run it again, and say so. Rows already finished or
+   * cancelled are skipped, and pg-boss's settle then retires their message.
+   */
+  async #markStarted (messages: JobWithMetadata<object>[]): Promise<Job[]> {
+    const ids = messages.map((m) => m.id)
+    const attempts = messages.map((m) => m.retryCount + 1)
+    const { rows } = await sql<Job & { prior_status: string }>`
+      WITH claim AS (
+        SELECT * FROM unnest(${ids}::uuid[], ${attempts}::int[]) AS c(id, attempt)
+      ), prior AS (
+        SELECT j.id, j.status AS prior_status FROM job j JOIN claim c ON c.id = j.id
+        WHERE j.status IN ('queued', 'running')
+        FOR UPDATE OF j
+      ), started AS (
+        UPDATE job j SET status = 'running', attempt = c.attempt, started_at = now(), updated_at = now()
+        FROM claim c, prior p
+        WHERE j.id = c.id AND p.id = c.id
+        RETURNING j.*, p.prior_status
+      ), logged AS (
+        INSERT INTO event (job_id, tenant_id, trace_id, level, source, message, data)
+        SELECT id, tenant_id, trace_id,
+               CASE WHEN prior_status = 'running' THEN 'warning' ELSE 'info' END,
+               'worker',
+               CASE WHEN prior_status = 'running' THEN 'job started again (the previous attempt''s worker stopped responding)' ELSE 'job started' END,
+               jsonb_build_object('attempt', attempt, 'worker', ${WORKER_NAME}::text)
+        FROM started
+      )
+      SELECT * FROM started`.execute(this.#deps.db)
+    return rows
+  }
+
+  async #execute (jobType: JobType, job: Job, message: JobWithMetadata<object>): Promise<Outcome> {
+    const controller = new AbortController()
+    this.#running.set(job.id, controller)
+    const claim = { id: job.id, retryCount: message.retryCount }
+    const startedAt = performance.now()
+    const ctx = this.#context(job, AbortSignal.any([controller.signal, message.signal]))
+    try {
+      const result = await jobType.workflow(ctx, job.payload)
+      ctx.signal.throwIfAborted()
+      return { kind: 'success', job, claim, result, durationMs: performance.now() - startedAt }
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error))
+      return { kind: 'failure', job, claim, error: failure, durationMs: performance.now() - startedAt }
+    } finally {
+      this.#running.delete(job.id)
+    }
+  }
+
+  #context (job: Job, signal: AbortSignal): ExecutionContext {
+    const deps = this.#deps
+    const logger = deps.logger.child({ job_id: job.id, trace_id: job.trace_id, job_type: job.type })
+    return {
+      jobId: job.id,
+      type: job.type,
+      traceId: job.trace_id,
+      tenantId: job.tenant_id,
+      userId: job.user_id,
+      parentJobId: job.parent_job_id,
+      attempt: job.attempt,
+      signal,
+      db: deps.db,
+      async log (message: string, options: LogOptions = {}): Promise<void> {
+        const level = options.level ?? 'info'
+        logger[level === 'warning' ? 'warn' : level]({ source: options.source ?? 'workflow', ...options.data }, message)
+        await recordEvent(deps.db, {
+          jobId: job.id,
+          tenantId: job.tenant_id,
+          traceId: job.trace_id,
+          level,
+          source: options.source ?? 'workflow',
+          message,
+          ...(options.data !== undefined && { data: options.data }),
+        })
+      },
+      async enqueueChild (executor, input) {
+        const { job: child } = await deps.enqueue(executor, {
+          ...input,
+          trigger: 'system',
+          parentJobId: job.id,
+          traceId: job.trace_id,
+          tenantId: job.tenant_id,
+          userId: job.user_id,
+        })
+        return child
+      },
+    }
+  }
+
+  async #recordSuccesses (jobType: JobType, outcomes: Array<Extract<Outcome, { kind: 'success' }>>): Promise<void> {
+    if (outcomes.length === 0) return
+    await this.#deps.db.transaction().execute(async (trx) => {
+      const ids = outcomes.map((o) => o.job.id)
+      const results = outcomes.map((o) => toJson(o.result ?? null))
+      const { rows } = await sql<{ id: string }>`
+        UPDATE job j SET status = 'success', result = r.result::jsonb, error = NULL,
+               finished_at = now(), updated_at = now()
+        FROM unnest(${ids}::uuid[], ${results}::text[]) AS r(id, result)
+        WHERE j.id = r.id AND j.status = 'running'
+        RETURNING j.id`.execute(trx)
+      const recorded = new Set(rows.map((r) => r.id))
+      await recordEvents(trx, outcomes.map((o) => recorded.has(o.job.id)
+        ? eventFor(o.job, 'info', 'job completed', { attempt: o.job.attempt, duration_ms: round(o.durationMs) })
+        : eventFor(o.job, 'warning', 'workflow finished after the job was cancelled; result discarded', { duration_ms: round(o.durationMs) })))
+      const settled = outcomes.filter((o) => recorded.has(o.job.id)).map((o) => o.claim)
+      if (settled.length > 0) await this.#deps.boss.complete(jobType.type, settled, null, { db: fromKysely(trx) })
+    })
+  }
+
+  async #recordFailure (jobType: JobType, outcome: Extract<Outcome, { kind: 'failure' }>): Promise<void> {
+    const { job, error, claim } = outcome
+    const cancelled = error instanceof JobCancelledError
+    this.#deps.logger.warn({ job_id: job.id, trace_id: job.trace_id, err: error }, 'job attempt failed')
+    await this.#deps.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('job').selectAll().where('id', '=', job.id).forUpdate().executeTakeFirst()
+      if (current === undefined) return
+      if (current.status === 'cancelled' || cancelled) {
+        await recordEvent(trx, eventFor(job, 'info', 'workflow stopped after cancellation', { duration_ms: round(outcome.durationMs) }))
+        return
+      }
+      await recordEvent(trx, eventFor(job, 'error', `attempt ${job.attempt} failed: ${error.message}`, {
+        attempt: job.attempt,
+        error: error.message,
+        error_name: error.name,
+        stack: (error.stack ?? '').split('\n').slice(0, 12).join('\n'),
+        duration_ms: round(outcome.durationMs),
+      }))
+      if (error instanceof PermanentJobError) {
+        // No retry can fix this one: use up the delivery's retries before failing it.
+        await sql`UPDATE pgboss.job SET retry_limit = retry_count WHERE name = ${jobType.type} AND id = ${job.id}`.execute(trx)
+      }
+      await this.#deps.boss.fail(jobType.type, claim, { message: error.message }, { db: fromKysely(trx) })
+      const delivery = await readDelivery(trx, jobType.type, job.id)
+      if (delivery !== undefined) await mirrorFailure(trx, current, delivery, error.message)
+    })
+  }
+}
+
+function eventFor (job: Job, level: 'info' | 'warning' | 'error', message: string, data: JsonObject) {
+  return { jobId: job.id, tenantId: job.tenant_id, traceId: job.trace_id, level, source: 'worker', message, data }
+}
+
+function round (ms: number): number {
+  return Math.round(ms * 10) / 10
+}

@@ -1,0 +1,57 @@
+// After a crash pg-boss may settle a job without us: a worker killed mid-job misses its
+// heartbeats and pg-boss retries or fails the delivery; an attempt can outlive
+// expireInSeconds. The sweeper finds job rows whose delivery moved on and mirrors the
+// move, so no job stays `running` forever and every retry leaves its event.
+import { sql } from 'kysely'
+import type { Db } from '../db/database.ts'
+import { PGBOSS_SCHEMA } from './boss.ts'
+import { deliveryErrorMessage, mirrorFailure, type DeliveryState } from './delivery.ts'
+import { recordEvent } from './events.ts'
+import type { Job } from './job.table.ts'
+
+type Orphan = Job & { delivery_state: DeliveryState | null; delivery_start_after: Date | null; delivery_retry_count: number | null; delivery_output: unknown }
+
+export async function sweepOrphanedJobs (db: Db, limit = 500): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    // SKIP LOCKED: several workers sweep at once without fighting over rows, and a row a
+    // runner is settling right now is left to the runner.
+    const { rows } = await sql<Orphan>`
+      SELECT j.*, b.state AS delivery_state, b.start_after AS delivery_start_after,
+             b.retry_count AS delivery_retry_count, b.output AS delivery_output
+      FROM job j
+      LEFT JOIN ${sql.table(`${PGBOSS_SCHEMA}.job`)} b ON b.name = j.type AND b.id = j.id
+      WHERE j.status IN ('queued', 'running')
+        AND j.updated_at < now() - interval '2 seconds'
+        AND (b.id IS NULL
+             OR b.state IN ('failed', 'cancelled', 'completed')
+             OR (j.status = 'running' AND b.state IN ('retry', 'created')))
+      ORDER BY j.updated_at
+      LIMIT ${limit}
+      FOR UPDATE OF j SKIP LOCKED`.execute(trx)
+    for (const orphan of rows) {
+      const state = orphan.delivery_state
+      if (state === 'retry' || state === 'created' || state === 'failed') {
+        await mirrorFailure(trx, orphan, {
+          state,
+          retryCount: orphan.delivery_retry_count ?? 0,
+          startAfter: orphan.delivery_start_after ?? new Date(),
+          output: orphan.delivery_output,
+        }, deliveryErrorMessage(orphan.delivery_output), { source: 'system', data: { detected_by: 'sweeper' } })
+        continue
+      }
+      const status = state === 'cancelled' ? 'cancelled' : 'failed'
+      const error = state === 'cancelled' ? null : state === null ? 'the job\'s delivery message is missing' : 'delivery completed without a recorded outcome'
+      await trx.updateTable('job').set({ status, error, finished_at: new Date(), updated_at: new Date() }).where('id', '=', orphan.id).execute()
+      await recordEvent(trx, {
+        jobId: orphan.id,
+        tenantId: orphan.tenant_id,
+        traceId: orphan.trace_id,
+        level: status === 'failed' ? 'error' : 'warning',
+        source: 'system',
+        message: status === 'failed' ? `job failed: ${error}` : 'job cancelled in the delivery engine',
+        data: { detected_by: 'sweeper', delivery_state: state },
+      })
+    }
+    return rows.length
+  })
+}

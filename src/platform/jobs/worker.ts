@@ -1,0 +1,84 @@
+// The worker role: runs workflows (runner), hears cancellations (listener), fires
+// schedules, and sweeps up after crashes. `serve` runs it beside the API; `worker` alone.
+import type { Logger } from 'pino'
+import type { PgBoss } from './boss.ts'
+import { CancelListener } from './cancellation.ts'
+import type { JobPlatform } from './platform.ts'
+import { JobRunner } from './runner.ts'
+import { FIRE_QUEUE, type ScheduleService } from './schedules.ts'
+import { sweepOrphanedJobs } from './sweeper.ts'
+
+export interface WorkerOptions {
+  connectionString: string
+  concurrency: number
+  heartbeatSeconds: number
+  sweepIntervalSeconds: number
+  pollingIntervalSeconds?: number
+}
+
+export class JobWorker {
+  readonly #platform: JobPlatform
+  readonly #schedules: ScheduleService
+  readonly #logger: Logger
+  readonly #options: WorkerOptions
+  readonly runner: JobRunner
+  readonly #listener: CancelListener
+  #sweepTimer: NodeJS.Timeout | undefined
+
+  constructor (platform: JobPlatform, schedules: ScheduleService, logger: Logger, options: WorkerOptions) {
+    this.#platform = platform
+    this.#schedules = schedules
+    this.#logger = logger
+    this.#options = options
+    this.runner = new JobRunner({
+      db: platform.db,
+      boss: platform.boss,
+      registry: platform.registry,
+      logger,
+      enqueue: (executor, input) => platform.enqueue(executor, input),
+    }, options)
+    this.#listener = new CancelListener(options.connectionString, (jobId) => {
+      if (this.runner.abort(jobId)) logger.info({ job_id: jobId }, 'running job cancelled')
+    }, logger)
+  }
+
+  async start (): Promise<void> {
+    const boss: PgBoss = this.#platform.boss
+    await this.#listener.start()
+    await ensureFireQueue(boss)
+    await boss.work<{ scheduleId: string }>(FIRE_QUEUE, { pollingIntervalSeconds: 2 }, async ([firing]) => {
+      if (firing === undefined) return
+      const jobId = await this.#schedules.fire(firing.data.scheduleId, firing.id)
+      this.#logger.info({ schedule_id: firing.data.scheduleId, job_id: jobId }, jobId === undefined ? 'schedule fired while disabled or deleted; skipped' : 'schedule fired')
+    })
+    await this.#schedules.reconcile()
+    await this.runner.start()
+    this.#sweepTimer = setInterval(() => { void this.#sweep() }, this.#options.sweepIntervalSeconds * 1000)
+    this.#sweepTimer.unref()
+  }
+
+  async #sweep (): Promise<void> {
+    try {
+      const swept = await sweepOrphanedJobs(this.#platform.db)
+      if (swept > 0) this.#logger.warn({ swept }, 'reconciled jobs whose delivery moved on without a recorded outcome')
+      await this.#schedules.reconcile()
+    } catch (error) {
+      this.#logger.error({ err: error }, 'sweep failed')
+    }
+  }
+
+  /** Stop fetching; running jobs get up to `timeoutMs` to finish. */
+  async stop (timeoutMs: number): Promise<void> {
+    if (this.#sweepTimer !== undefined) clearInterval(this.#sweepTimer)
+    await this.#platform.boss.stop({ graceful: true, timeout: timeoutMs, close: false })
+    await this.#listener.stop()
+  }
+}
+
+export async function ensureFireQueue (boss: PgBoss): Promise<void> {
+  if (await boss.getQueue(FIRE_QUEUE) === null) {
+    await boss.createQueue(FIRE_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true, notify: true }).catch(async (error: unknown) => {
+      if (await boss.getQueue(FIRE_QUEUE) === null) throw error
+    })
+  }
+}

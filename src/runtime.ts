@@ -1,0 +1,142 @@
+// The composition root: turns a Config into running parts — database (embedded or
+// given), pg-boss, the job platform, the worker and the HTTP app — and stops them in
+// the right order: stop taking requests, let running jobs finish, close the pools,
+// stop the embedded server last.
+import type { App } from './platform/http/app-instance.ts'
+import type { Config } from './config.ts'
+import { buildApp } from './app.ts'
+import { connectDatabase, type DatabaseHandle } from './platform/db/database.ts'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts'
+import { migrate } from './platform/db/migrate.ts'
+import { createBoss, type PgBoss } from './platform/jobs/boss.ts'
+import { JobPlatform } from './platform/jobs/platform.ts'
+import { JobRegistry } from './platform/jobs/registry.ts'
+import { ScheduleService } from './platform/jobs/schedules.ts'
+import { JobWorker, ensureFireQueue } from './platform/jobs/worker.ts'
+import type { Logger } from './platform/observability/logger.ts'
+import { sql } from 'kysely'
+import { registerWorkflows } from './workflows/index.ts'
+
+export interface DatabaseLocation {
+  url: string
+  embedded: EmbeddedDatabase | undefined
+}
+
+/** DATABASE_URL when set; otherwise the embedded server under DATA_DIR (started if down). */
+export async function locateDatabase (config: Config, logger: Logger): Promise<DatabaseLocation> {
+  if (config.databaseUrl !== undefined) return { url: config.databaseUrl, embedded: undefined }
+  const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (line) => logger.debug({ source: 'embedded-postgres' }, line))
+  if (embedded.owned) logger.info({ data_dir: config.dataDir, port: config.embeddedPgPort }, 'started embedded PostgreSQL')
+  return { url: embedded.url, embedded }
+}
+
+export interface ServicesOptions {
+  worker: boolean
+  /** Run the cron clock (serve and worker roles). */
+  scheduler: boolean
+  /** Seconds between pg-boss supervision passes (dead-worker detection). */
+  superviseIntervalSeconds?: number
+  cronMonitorIntervalSeconds?: number
+  pollingIntervalSeconds?: number
+  registry?: JobRegistry
+}
+
+export interface Services {
+  readonly config: Config
+  readonly url: string
+  readonly database: DatabaseHandle
+  readonly boss: PgBoss
+  readonly jobs: JobPlatform
+  readonly schedules: ScheduleService
+  readonly worker: JobWorker | undefined
+  readonly logger: Logger
+  stop(): Promise<void>
+}
+
+export async function startServices (config: Config, url: string, logger: Logger, options: ServicesOptions): Promise<Services> {
+  const database = connectDatabase(url, { max: config.databasePoolMax, applicationName: 'afterresume' })
+  const boss = createBoss(url, {
+    supervise: options.worker,
+    schedule: options.scheduler,
+    max: Math.max(4, config.worker.concurrency + 2),
+    ...(options.superviseIntervalSeconds !== undefined && { superviseIntervalSeconds: options.superviseIntervalSeconds }),
+    ...(options.cronMonitorIntervalSeconds !== undefined && { cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds }),
+  })
+  boss.on('error', (error) => logger.error({ err: error }, 'pg-boss error'))
+  await boss.start()
+  const registry = options.registry ?? registerWorkflows(new JobRegistry())
+  const jobs = new JobPlatform({ db: database.db, boss, registry })
+  await jobs.ensureQueues(config.worker.heartbeatSeconds)
+  await ensureFireQueue(boss)
+  const schedules = new ScheduleService({ db: database.db, boss, registry, enqueue: (executor, input) => jobs.enqueue(executor, input) })
+  let worker: JobWorker | undefined
+  if (options.worker) {
+    worker = new JobWorker(jobs, schedules, logger, {
+      connectionString: url,
+      concurrency: config.worker.concurrency,
+      heartbeatSeconds: config.worker.heartbeatSeconds,
+      sweepIntervalSeconds: config.worker.sweepIntervalSeconds,
+      ...(options.pollingIntervalSeconds !== undefined && { pollingIntervalSeconds: options.pollingIntervalSeconds }),
+    })
+    await worker.start()
+  }
+  let stopped = false
+  return {
+    config, url, database, boss, jobs, schedules, worker, logger,
+    async stop () {
+      if (stopped) return
+      stopped = true
+      if (worker !== undefined) await worker.stop(config.worker.shutdownTimeoutMs)
+      await boss.stop({ graceful: worker === undefined, close: true, timeout: config.worker.shutdownTimeoutMs }).catch(() => {})
+      await database.close()
+    },
+  }
+}
+
+export function readinessChecks (services: Services): Record<string, () => Promise<void>> {
+  return {
+    postgres: async () => { await sql`SELECT 1`.execute(services.database.db) },
+    pgboss: async () => {
+      if (await services.boss.getQueue('system.echo') === null) throw new Error('pg-boss queues are missing: run afterresume migrate')
+    },
+  }
+}
+
+export interface Server {
+  services: Services
+  app: App | undefined
+  location: DatabaseLocation
+  stop(): Promise<void>
+}
+
+/** `serve` / `api` / `worker`: locate the database, migrate if asked, start the roles. */
+export async function startServer (config: Config, logger: Logger, roles: { api: boolean; worker: boolean; migrate: boolean }): Promise<Server> {
+  const location = await locateDatabase(config, logger)
+  if (roles.migrate) {
+    const { applied } = await migrate(location.url, (line) => logger.info(line))
+    if (applied.length > 0) logger.info({ applied }, 'database migrated')
+  }
+  const services = await startServices(config, location.url, logger, { worker: roles.worker, scheduler: roles.worker })
+  let app: App | undefined
+  if (roles.api) {
+    app = await buildApp({
+      config,
+      db: services.database.db,
+      jobs: services.jobs,
+      schedules: services.schedules,
+      logger,
+      readiness: readinessChecks(services),
+    })
+    await app.listen({ host: config.host, port: config.port })
+  }
+  return {
+    services,
+    app,
+    location,
+    async stop () {
+      await app?.close()
+      await services.stop()
+      if (location.embedded?.owned === true) await location.embedded.stop()
+    },
+  }
+}

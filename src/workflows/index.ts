@@ -1,0 +1,26 @@
+// Every job type the service knows, in one place. A type is registered only when its
+// workflow exists: enqueueing anything else is refused with a clear error.
+import { Type } from 'typebox'
+import type { JobRegistry } from '../platform/jobs/registry.ts'
+import { computeMetrics } from './system/compute-metrics.ts'
+import { echo } from './system/echo.ts'
+
+export function registerWorkflows (registry: JobRegistry): JobRegistry {
+  registry.register('system.echo', echo, {
+    description: 'Returns its payload (smoke tests, benchmarks). Optional sleep_ms and fail_attempts.',
+    // Echo jobs are tiny: fetch them in batches and record their outcomes together.
+    batchSize: 50,
+    retryDelay: 1,
+    payload: Type.Object({
+      sleep_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+      fail_attempts: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+    }, { additionalProperties: true }),
+  })
+  registry.register('system.compute_metrics', computeMetrics, {
+    description: 'Job counts by type and status, failure rate, wait and run percentiles over a window.',
+    payload: Type.Object({
+      window_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 366 })),
+    }, { additionalProperties: false }),
+  })
+  return registry
+}

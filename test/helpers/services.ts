@@ -1,0 +1,81 @@
+// Start the real service parts (database pool, pg-boss, job platform, optional worker
+// and HTTP app) against a per-file database, and stop them at the end of the test.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import type { App } from '../../src/platform/http/app-instance.ts'
+import type { JobRegistry } from '../../src/platform/jobs/registry.ts'
+import { createLogger } from '../../src/platform/observability/logger.ts'
+import { readinessChecks, startServices, type Services } from '../../src/runtime.ts'
+import { cloneTemplate } from './database.ts'
+
+interface Tap { teardown(fn: () => Promise<void> | void): void }
+
+export interface TestServicesOptions {
+  worker?: boolean
+  scheduler?: boolean
+  env?: Record<string, string>
+  registry?: JobRegistry
+  url?: string
+}
+
+export function testConfig (url: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'afterresume-test-')),
+    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JOB_HEARTBEAT_SECONDS: '10',
+    JOB_SWEEP_INTERVAL_SECONDS: '1',
+    WORKER_SHUTDOWN_TIMEOUT_MS: '10000',
+    ...env,
+  })
+}
+
+export async function startTestServices (t: Tap, options: TestServicesOptions = {}): Promise<Services> {
+  const database = options.url === undefined ? await cloneTemplate() : undefined
+  const url = options.url ?? database!.url
+  const config = testConfig(url, options.env)
+  const logger = createLogger({ level: config.logLevel })
+  const services = await startServices(config, url, logger, {
+    worker: options.worker ?? false,
+    scheduler: options.scheduler ?? options.worker ?? false,
+    superviseIntervalSeconds: 1,
+    cronMonitorIntervalSeconds: 1,
+    pollingIntervalSeconds: 0.5,
+    ...(options.registry !== undefined && { registry: options.registry }),
+  })
+  // Stop the services before dropping their database, or their connections are cut mid-query.
+  t.teardown(async () => {
+    await services.stop()
+    await database?.drop()
+  })
+  return services
+}
+
+export async function buildTestApp (t: Tap, services: Services): Promise<App> {
+  const app = await buildApp({
+    config: services.config,
+    db: services.database.db,
+    jobs: services.jobs,
+    schedules: services.schedules,
+    logger: services.logger,
+    readiness: readinessChecks(services),
+  })
+  t.teardown(() => app.close())
+  return app
+}
+
+/** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
+export async function eventually<T> (check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}

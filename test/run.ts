@@ -1,0 +1,30 @@
+// `npm test`: start the test PostgreSQL (embedded, or TEST_DATABASE_URL), build the
+// migrated template database every test file clones, run tap with any arguments given
+// (`npm test -- test/platform/jobs/cancel.test.ts`), then clean up. One run's cluster
+// and template are its own, so several runs on one machine cannot disturb each other.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { startCluster } from './setup/cluster.ts'
+import { buildTemplate, dropTemplate } from './helpers/database.ts'
+
+const started = performance.now()
+const cluster = await startCluster()
+const template = `afterresume_template_${process.pid}`
+let code = 1
+try {
+  await buildTemplate(cluster.adminUrl, template)
+  process.stdout.write(`# test database ready (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}) in ${Math.round(performance.now() - started)} ms\n`)
+  const tapBin = fileURLToPath(new URL('../node_modules/tap/dist/esm/run.mjs', import.meta.url))
+  code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [tapBin, ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template },
+    })
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)))
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal))
+  })
+} finally {
+  await dropTemplate(cluster.adminUrl, template).catch(() => {})
+  cluster.stop()
+}
+process.exitCode = code
