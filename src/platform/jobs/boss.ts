@@ -30,6 +30,9 @@ export function createBoss (connectionString: string, options: BossOptions): PgB
     supervise: options.supervise,
     schedule: options.schedule,
     superviseIntervalSeconds: options.superviseIntervalSeconds ?? 10,
+    // The monitor pass is what fails jobs whose heartbeat stopped (a killed worker). Its
+    // 60 s default would leave such a job stranded for a minute; match the supervisor.
+    monitorIntervalSeconds: options.superviseIntervalSeconds ?? 10,
     ...(options.cronMonitorIntervalSeconds !== undefined && { cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds }),
   })
 }

@@ -1,0 +1,36 @@
+import t from 'tap'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, describeConfig, loadConfig } from '../src/config.ts'
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'afterresume-config-'))
+
+t.test('defaults give a working development configuration with a kept secret', async (t) => {
+  const dir = dataDir()
+  const config = loadConfig({ DATA_DIR: dir })
+  t.equal(config.port, 8000)
+  t.equal(config.databaseUrl, undefined, 'no DATABASE_URL means embedded PostgreSQL')
+  t.same(config.storage, { kind: 'local', root: join(dir, 'files') })
+  t.equal(config.llm.provider, 'local')
+  t.equal(config.secretKey.length, 64)
+  t.equal(readFileSync(join(dir, 'secret_key'), 'utf8').trim(), config.secretKey)
+  t.equal(loadConfig({ DATA_DIR: dir }).secretKey, config.secretKey, 'the generated secret survives restarts')
+})
+
+t.test('production refuses a missing SECRET_KEY and every other problem at once', async (t) => {
+  const error = t.throws(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), PORT: 'eighty', LLM_PROVIDER: 'vllm', MINIO_ENDPOINT: 'minio:9000' })) as ConfigError
+  t.ok(error instanceof ConfigError)
+  t.ok(error.problems.some((p) => p.includes('SECRET_KEY is required in production')))
+  t.ok(error.problems.some((p) => p.includes('PORT must be a non-negative integer')))
+  t.ok(error.problems.some((p) => p.includes('LLM_PROVIDER=vllm needs LLM_VLLM_ENDPOINT')))
+  t.ok(error.problems.some((p) => p.includes('MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required')))
+})
+
+t.test('--print-status masks secrets', async (t) => {
+  const lines = describeConfig({ DATABASE_URL: 'postgres://app:hunter2@db:5432/afterresume', SECRET_KEY: 'very-secret', MINIO_SECRET_KEY: 'minio-secret' })
+  const text = lines.join('\n')
+  t.notMatch(text, /hunter2|very-secret|minio-secret/)
+  t.match(text, /DATABASE_URL\s+postgres:\/\/app:\*\*\*\*@db:5432\/afterresume/)
+  t.match(text, /PORT\s+8000\s+\[default\]/)
+})

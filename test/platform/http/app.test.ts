@@ -1,0 +1,59 @@
+import t from 'tap'
+import { buildApp } from '../../../src/app.ts'
+import { connectDatabase } from '../../../src/platform/db/database.ts'
+import { readinessChecks } from '../../../src/runtime.ts'
+import { buildTestApp, startTestServices } from '../../helpers/services.ts'
+
+t.test('health, readiness, docs and error shapes', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+
+  const health = await app.inject({ method: 'GET', url: '/api/healthz' })
+  t.equal(health.statusCode, 200)
+  t.same(health.json(), { status: 'ok' })
+  t.equal((await app.inject({ method: 'GET', url: '/api/healthz/' })).statusCode, 200, 'a trailing slash is tolerated')
+
+  const ready = await app.inject({ method: 'GET', url: '/api/readyz' })
+  t.equal(ready.statusCode, 200)
+  t.match(ready.json(), { status: 'ok', checks: { postgres: { status: 'ok' }, pgboss: { status: 'ok' } } })
+
+  const openapi = await app.inject({ method: 'GET', url: '/api/openapi.json' })
+  t.equal(openapi.statusCode, 200)
+  t.ok(openapi.json().paths['/api/readyz'], 'routes are documented')
+  t.equal((await app.inject({ method: 'GET', url: '/api/docs' })).statusCode, 200)
+
+  const missing = await app.inject({ method: 'GET', url: '/api/nothing-here' })
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(missing.json(), { status: 404, code: 'route_not_found', title: 'Not Found' })
+})
+
+t.test('X-Correlation-ID is taken when it is a UUID, generated otherwise, and echoed', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const given = '6f1c2a8e-3b4d-4e5f-9a0b-1c2d3e4f5a6b'
+  const echoed = await app.inject({ method: 'GET', url: '/api/healthz', headers: { 'x-correlation-id': given } })
+  t.equal(echoed.headers['x-correlation-id'], given)
+  const generated = await app.inject({ method: 'GET', url: '/api/healthz', headers: { 'x-correlation-id': 'not a uuid; drop table' } })
+  t.match(generated.headers['x-correlation-id'], /^[0-9a-f-]{36}$/)
+  t.not(generated.headers['x-correlation-id'], 'not a uuid; drop table')
+})
+
+t.test('readyz answers 503 naming the failing check', async (t) => {
+  const services = await startTestServices(t)
+  // A database nobody listens on: port 1 on loopback refuses at once.
+  const unreachable = connectDatabase('postgres://nobody@127.0.0.1:1/none')
+  t.teardown(() => unreachable.close())
+  const app = await buildApp({
+    config: services.config,
+    db: services.database.db,
+    jobs: services.jobs,
+    schedules: services.schedules,
+    logger: services.logger,
+    readiness: readinessChecks({ ...services, database: unreachable }),
+  })
+  t.teardown(() => app.close())
+  const ready = await app.inject({ method: 'GET', url: '/api/readyz' })
+  t.equal(ready.statusCode, 503)
+  t.match(ready.json(), { status: 'fail', failing: ['postgres'] })
+})
