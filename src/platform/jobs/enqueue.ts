@@ -4,11 +4,10 @@
 // message without a row.
 import { randomUUID } from 'node:crypto'
 import { fromKysely } from 'pg-boss'
-import type { Executor, Trx } from '../db/database.ts'
+import type { Executor } from '../db/database.ts'
 import { toJson, type JsonObject } from '../db/json.ts'
 import { ValidationError } from '../errors.ts'
 import type { PgBoss } from './boss.ts'
-import { recordEvent } from './events.ts'
 import type { Job, JobTrigger } from './job.table.ts'
 import type { JobRegistry } from './registry.ts'
 
@@ -42,74 +41,90 @@ export interface EnqueueDeps {
 }
 
 export async function enqueue (deps: EnqueueDeps, executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
-  const jobType = deps.registry.require(input.type)
-  const payload = jobType.validatePayload(input.payload ?? {})
-  const maxRetries = input.maxRetries ?? jobType.options.retryLimit
-  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 50) {
-    throw new ValidationError('maxRetries must be an integer between 0 and 50.', 'max_retries')
-  }
   if (input.runAt !== undefined && Number.isNaN(input.runAt.getTime())) {
     throw new ValidationError('runAt must be a valid time.', 'run_at')
   }
   if (input.idempotencyKey !== undefined && (input.idempotencyKey.length === 0 || input.idempotencyKey.length > 200)) {
     throw new ValidationError('idempotency key must be 1 to 200 characters.', 'idempotency_key')
   }
-  const write = (trx: Trx | Executor): Promise<EnqueueResult> => insertJob(deps, trx, { ...input, payload, maxRetries })
-  return executor.isTransaction ? write(executor) : executor.transaction().execute(write)
+  const { type, ...rest } = input
+  const [result] = await enqueueMany(deps, executor, type, [rest])
+  if (result === undefined) throw new Error('enqueue produced no job')
+  return result
 }
 
-async function insertJob (deps: EnqueueDeps, trx: Executor, input: EnqueueInput & { payload: JsonObject; maxRetries: number }): Promise<EnqueueResult> {
-  const id = randomUUID()
-  const traceId = input.traceId ?? randomUUID()
-  const tenantId = input.tenantId ?? null
-  const inserted = await trx.insertInto('job')
-    .values({
-      id,
-      tenant_id: tenantId,
-      user_id: input.userId ?? null,
-      type: input.type,
-      trigger: input.trigger ?? 'api',
-      payload: toJson(input.payload),
-      max_retries: input.maxRetries,
-      scheduled_for: input.runAt ?? null,
-      parent_job_id: input.parentJobId ?? null,
-      schedule_id: input.scheduleId ?? null,
-      trace_id: traceId,
-      idempotency_key: input.idempotencyKey ?? null,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
-    .returningAll()
-    .executeTakeFirst()
-
-  if (inserted === undefined) {
-    // The unique index decided: a concurrent or earlier request holds this key. Its row is
-    // committed (ON CONFLICT waited for it), so this statement can read it.
-    const existing = await trx.selectFrom('job').selectAll()
-      .where('idempotency_key', '=', input.idempotencyKey ?? '')
-      .where((eb) => tenantId === null ? eb('tenant_id', 'is', null) : eb('tenant_id', '=', tenantId))
-      .executeTakeFirstOrThrow()
-    return { job: existing, created: false }
+/**
+ * Enqueue jobs of one type (a single job, an import's fan-out, a benchmark's 20,000):
+ * one statement for the rows, one for their "job queued" events, one pg-boss insert,
+ * all with the caller's executor. A repeated idempotency key returns the existing job
+ * (created=false): the unique index decides, so concurrent duplicates are safe — ON
+ * CONFLICT waits for the other transaction and the follow-up read sees its row.
+ */
+export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: string, inputs: ReadonlyArray<Omit<EnqueueInput, 'type'>>): Promise<EnqueueResult[]> {
+  if (inputs.length === 0) return []
+  const jobType = deps.registry.require(type)
+  const prepared = inputs.map((input) => {
+    const maxRetries = input.maxRetries ?? jobType.options.retryLimit
+    if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 50) throw new ValidationError('maxRetries must be an integer between 0 and 50.', 'max_retries')
+    return { ...input, id: randomUUID(), traceId: input.traceId ?? randomUUID(), payload: jobType.validatePayload(input.payload ?? {}), maxRetries }
+  })
+  const write = async (trx: Executor): Promise<EnqueueResult[]> => {
+    const inserted = await trx.insertInto('job').values(prepared.map((p) => ({
+      id: p.id,
+      tenant_id: p.tenantId ?? null,
+      user_id: p.userId ?? null,
+      type,
+      trigger: p.trigger ?? 'api',
+      payload: toJson(p.payload),
+      max_retries: p.maxRetries,
+      scheduled_for: p.runAt ?? null,
+      parent_job_id: p.parentJobId ?? null,
+      schedule_id: p.scheduleId ?? null,
+      trace_id: p.traceId,
+      idempotency_key: p.idempotencyKey ?? null,
+    })))
+      .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
+      .returningAll()
+      .execute()
+    const created = new Map(inserted.map((job) => [job.id, job]))
+    const fresh = prepared.filter((p) => created.has(p.id))
+    if (fresh.length > 0) {
+      await trx.insertInto('event').values(fresh.map((p) => ({
+        job_id: p.id,
+        tenant_id: p.tenantId ?? null,
+        trace_id: p.traceId,
+        source: 'system',
+        message: 'job queued',
+        data: toJson({
+          type,
+          trigger: p.trigger ?? 'api',
+          max_retries: p.maxRetries,
+          ...(p.runAt !== undefined && { scheduled_for: p.runAt.toISOString() }),
+          ...(p.parentJobId != null && { parent_job_id: p.parentJobId }),
+        }),
+      }))).execute()
+      await deps.boss.insert(type, fresh.map((p) => ({
+        id: p.id,
+        data: { tenantId: p.tenantId ?? null },
+        retryLimit: p.maxRetries,
+        ...(p.runAt !== undefined && { startAfter: p.runAt }),
+      })), { db: fromKysely(trx) })
+    }
+    const results: EnqueueResult[] = []
+    for (const p of prepared) {
+      const job = created.get(p.id)
+      if (job !== undefined) {
+        results.push({ job, created: true })
+        continue
+      }
+      const tenantId = p.tenantId ?? null
+      const existing = await trx.selectFrom('job').selectAll()
+        .where('idempotency_key', '=', p.idempotencyKey ?? '')
+        .where((eb) => tenantId === null ? eb('tenant_id', 'is', null) : eb('tenant_id', '=', tenantId))
+        .executeTakeFirstOrThrow()
+      results.push({ job: existing, created: false })
+    }
+    return results
   }
-
-  await recordEvent(trx, {
-    jobId: id,
-    tenantId,
-    traceId,
-    source: 'system',
-    message: 'job queued',
-    data: {
-      type: input.type,
-      trigger: inserted.trigger,
-      max_retries: input.maxRetries,
-      ...(input.runAt !== undefined && { scheduled_for: input.runAt.toISOString() }),
-      ...(input.parentJobId != null && { parent_job_id: input.parentJobId }),
-    },
-  })
-  await deps.boss.send(input.type, { tenantId }, {
-    id,
-    db: fromKysely(trx),
-    retryLimit: input.maxRetries,
-    ...(input.runAt !== undefined && { startAfter: input.runAt }),
-  })
-  return { job: inserted, created: true }
+  return executor.isTransaction ? write(executor) : executor.transaction().execute(write)
 }

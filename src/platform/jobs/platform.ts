@@ -6,7 +6,7 @@ import type { Db, Executor } from '../db/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { PgBoss } from './boss.ts'
 import { CANCEL_CHANNEL } from './cancellation.ts'
-import { enqueue, type EnqueueInput, type EnqueueResult } from './enqueue.ts'
+import { enqueue, enqueueMany, type EnqueueInput, type EnqueueResult } from './enqueue.ts'
 import { recordEvent } from './events.ts'
 import { findJob, listJobEvents, listJobs, type JobFilter } from './job.repository.ts'
 import type { Job, JobEvent } from './job.table.ts'
@@ -49,6 +49,10 @@ export class JobPlatform {
 
   enqueue (executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
     return enqueue({ boss: this.boss, registry: this.registry }, executor, input)
+  }
+
+  enqueueMany (executor: Executor, type: string, inputs: ReadonlyArray<Omit<EnqueueInput, 'type'>>): Promise<EnqueueResult[]> {
+    return enqueueMany({ boss: this.boss, registry: this.registry }, executor, type, inputs)
   }
 
   async get (id: string, tenantId?: string | null): Promise<Job> {
