@@ -27,7 +27,7 @@ export const SETTINGS = {
   EMBEDDED_PG_PORT: { kind: 'int', default: '54329', help: 'Port of the embedded PostgreSQL (only when DATABASE_URL is unset).' },
   SECRET_KEY: { kind: 'string', secret: true, help: 'Signing secret. Required in production; in development one is generated and kept in DATA_DIR/secret_key.' },
   SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API.' },
-  WORKER_CONCURRENCY: { kind: 'int', default: '4', help: 'Jobs one worker process runs at once (per job type).' },
+  WORKER_CONCURRENCY: { kind: 'int', default: '2', help: 'Fetch loops per job type in one worker process (each runs up to the type\'s batch size at once).' },
   WORKER_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '30000', help: 'On SIGTERM, how long running jobs get to finish before the process stops.' },
   JOB_HEARTBEAT_SECONDS: { kind: 'int', default: '30', help: 'A running job whose worker stops heartbeating for this long is retried (min 10).' },
   JOB_SWEEP_INTERVAL_SECONDS: { kind: 'int', default: '15', help: 'How often the worker reconciles job rows with pg-boss after crashes.' },

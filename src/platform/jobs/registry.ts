@@ -20,7 +20,8 @@ export interface JobTypeOptions {
   expireInSeconds?: number
   /** Missed heartbeats for this long mean the worker died; the job is retried. Default from config (≥ 10). */
   heartbeatSeconds?: number
-  /** Jobs fetched together; their outcomes are recorded in one transaction. Default 1. */
+  /** Jobs fetched together and run concurrently (outcomes ending together share a transaction).
+   *  Default 4, at least 2: pg-boss only bursts through a backlog when a batch can be "full" of more than one. */
   batchSize?: number
   /** Fetch loops per worker process for this type. Default from config. */
   concurrency?: number
@@ -67,7 +68,7 @@ export class JobRegistry {
         retryDelayMax: options.retryDelayMax ?? 600,
         expireInSeconds: options.expireInSeconds ?? 900,
         heartbeatSeconds: options.heartbeatSeconds,
-        batchSize: options.batchSize ?? 1,
+        batchSize: Math.max(2, options.batchSize ?? 4),
         concurrency: options.concurrency,
         description: options.description ?? '',
       },

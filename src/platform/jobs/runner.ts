@@ -63,6 +63,7 @@ export class JobRunner {
   readonly #options: RunnerOptions
   /** Running jobs of this process, so a cancel notification can reach the right workflow. */
   readonly #running = new Map<string, AbortController>()
+  readonly #settleQueues = new Map<string, SettleQueue<Extract<Outcome, { kind: 'success' }>>>()
 
   constructor (deps: RunnerDeps, options: RunnerOptions) {
     this.#deps = deps
@@ -75,6 +76,9 @@ export class JobRunner {
     for (const jobType of this.#deps.registry.all()) {
       await this.#deps.boss.work(jobType.type, {
         batchSize: jobType.options.batchSize,
+        // A full batch means more are waiting: fetch again at once instead of after the
+        // polling interval, so a backlog drains at the speed of the workflows.
+        burstWhenBatchFull: true,
         localConcurrency: jobType.options.concurrency ?? this.#options.concurrency,
         includeMetadata: true,
         pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 2,
@@ -97,15 +101,25 @@ export class JobRunner {
   async #runBatch (jobType: JobType, messages: JobWithMetadata<object>[]): Promise<void> {
     const claims = new Map(messages.map((m) => [m.id, m]))
     const started = await this.#markStarted(messages)
-    const outcomes = await Promise.all(started.map((job) => {
+    // Each outcome is recorded as soon as its workflow ends, so a slow job does not hold
+    // back the result of a fast one fetched with it; successes that end in the same tick
+    // (a batch of quick jobs) share one transaction.
+    await Promise.all(started.map(async (job) => {
       const message = claims.get(job.id)
       if (message === undefined) throw new Error(`claimed job ${job.id} vanished from its batch`)
-      return this.#execute(jobType, job, message)
+      const outcome = await this.#execute(jobType, job, message)
+      if (outcome.kind === 'success') await this.#successes(jobType).add(outcome)
+      else await this.#recordFailure(jobType, outcome)
     }))
-    await this.#recordSuccesses(jobType, outcomes.filter((o) => o.kind === 'success'))
-    for (const outcome of outcomes) {
-      if (outcome.kind === 'failure') await this.#recordFailure(jobType, outcome)
+  }
+
+  #successes (jobType: JobType): SettleQueue<Extract<Outcome, { kind: 'success' }>> {
+    let queue = this.#settleQueues.get(jobType.type)
+    if (queue === undefined) {
+      queue = new SettleQueue((outcomes) => this.#recordSuccesses(jobType, outcomes))
+      this.#settleQueues.set(jobType.type, queue)
     }
+    return queue
   }
 
   /**
@@ -246,6 +260,37 @@ export class JobRunner {
       const delivery = await readDelivery(trx, jobType.type, job.id)
       if (delivery !== undefined) await mirrorFailure(trx, current, delivery, error.message)
     })
+  }
+}
+
+/**
+ * Collects items added during one turn of the event loop and hands them to `flush`
+ * together; each add() resolves (or rejects) with that flush.
+ */
+class SettleQueue<T> {
+  readonly #flush: (items: T[]) => Promise<void>
+  #pending: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = []
+
+  constructor (flush: (items: T[]) => Promise<void>) {
+    this.#flush = flush
+  }
+
+  add (item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.#pending.length === 0) setImmediate(() => { void this.#drain() })
+      this.#pending.push({ item, resolve, reject })
+    })
+  }
+
+  async #drain (): Promise<void> {
+    const batch = this.#pending
+    this.#pending = []
+    try {
+      await this.#flush(batch.map((p) => p.item))
+      for (const p of batch) p.resolve()
+    } catch (error) {
+      for (const p of batch) p.reject(error)
+    }
   }
 }
 

@@ -1,0 +1,150 @@
+// npm run bench — job platform figures on this machine, against DATABASE_URL or an
+// embedded PostgreSQL, in a throwaway database:
+//   (a) pickup latency: enqueue-transaction commit → workflow start, jobs sent one at a time
+//   (b) throughput: system.echo jobs with full job rows and events, end to end
+//   (c) the same figures for plain pg-boss (default polling; tuned with NOTIFY + batching)
+// Prints figures as it goes; the last line is one JSON object.
+import { randomBytes } from 'node:crypto'
+import { cpus, totalmem } from 'node:os'
+import pg from 'pg'
+import { sql } from 'kysely'
+import { PgBoss } from 'pg-boss'
+import { loadConfig } from '../../src/config.ts'
+import { migrate } from '../../src/platform/db/migrate.ts'
+import { JobRegistry } from '../../src/platform/jobs/registry.ts'
+import { createLogger } from '../../src/platform/observability/logger.ts'
+import { locateDatabase, startServices, type Services } from '../../src/runtime.ts'
+import { registerWorkflows } from '../../src/workflows/index.ts'
+
+const PICKUPS = Number(process.env.BENCH_PICKUPS ?? 500)
+const THROUGHPUT_JOBS = Number(process.env.BENCH_JOBS ?? 20_000)
+const DEFAULT_POLLING_PICKUPS = Number(process.env.BENCH_DEFAULT_POLLING_PICKUPS ?? 10)
+
+function percentile (values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return Math.round((sorted[index] ?? Number.NaN) * 100) / 100
+}
+
+function line (text: string): void { process.stdout.write(text + '\n') }
+
+const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' })
+const logger = createLogger({ level: 'warn' })
+const location = await locateDatabase(config, logger)
+const benchDb = `afterresume_bench_${randomBytes(4).toString('hex')}`
+const admin = new pg.Client({ connectionString: location.url })
+await admin.connect()
+await admin.query(`CREATE DATABASE ${benchDb}`)
+const url = (() => { const u = new URL(location.url); u.pathname = `/${benchDb}`; return u.toString() })()
+const { rows: [server] } = await admin.query<{ server_version: string }>('SHOW server_version')
+
+try {
+  await migrate(url)
+  line(`# AfterResume job benchmark — PostgreSQL ${server?.server_version} (${config.databaseUrl === undefined ? 'embedded' : 'DATABASE_URL'}), Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`)
+
+  // ---- AfterResume: pickup latency ----------------------------------------------------
+  const startedAt = new Map<string, number>()
+  const registry = registerWorkflows(new JobRegistry())
+  registry.register('bench.pickup', async (ctx) => { startedAt.set(ctx.jobId, performance.now()); return null })
+  const services: Services = await startServices(config, url, logger, { worker: true, scheduler: false, registry })
+  const db = services.database.db
+  const waitFor = async (predicate: () => boolean | Promise<boolean>): Promise<void> => {
+    while (!(await predicate())) await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+  // Warm up connections and caches before measuring.
+  for (let i = 0; i < 20; i++) {
+    const { job } = await services.jobs.enqueue(db, { type: 'bench.pickup' })
+    await waitFor(() => startedAt.has(job.id))
+  }
+  const pickups: number[] = []
+  for (let i = 0; i < PICKUPS; i++) {
+    const { job } = await db.transaction().execute((trx) => services.jobs.enqueue(trx, { type: 'bench.pickup' }))
+    const committed = performance.now()
+    await waitFor(() => startedAt.has(job.id))
+    pickups.push((startedAt.get(job.id) ?? committed) - committed)
+  }
+  const pickupP50 = percentile(pickups, 50)
+  const pickupP99 = percentile(pickups, 99)
+  line(`afterresume pickup latency (commit → workflow start), ${PICKUPS} jobs one at a time: p50 ${pickupP50} ms, p99 ${pickupP99} ms, max ${percentile(pickups, 100)} ms`)
+
+  // ---- AfterResume: throughput ---------------------------------------------------------
+  // Enqueue everything first with no worker running, then time the drain: this measures
+  // the worker side (fetch, job rows to running, workflow, outcome + events + settle).
+  await services.stop()
+  const producer = await startServices(config, url, logger, { worker: false, scheduler: false, registry })
+  const enqueueStart = performance.now()
+  const chunk = 1000
+  for (let offset = 0; offset < THROUGHPUT_JOBS; offset += chunk) {
+    const size = Math.min(chunk, THROUGHPUT_JOBS - offset)
+    await producer.database.db.transaction().execute((trx) => producer.jobs.enqueueMany(trx, 'system.echo', Array.from({ length: size }, (_, i) => ({ payload: { n: offset + i } }))))
+  }
+  const enqueueSeconds = (performance.now() - enqueueStart) / 1000
+  line(`afterresume enqueue: ${THROUGHPUT_JOBS} jobs (rows + events + pg-boss messages) in ${enqueueSeconds.toFixed(2)} s = ${Math.round(THROUGHPUT_JOBS / enqueueSeconds)} jobs/s`)
+  const drainStart = performance.now()
+  const workers = await startServices({ ...config, worker: { ...config.worker, concurrency: 4 } }, url, logger, { worker: true, scheduler: false, registry })
+  await waitFor(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM job WHERE type = 'system.echo' AND status = 'success'`.execute(workers.database.db)
+    return (rows[0]?.n ?? 0) >= THROUGHPUT_JOBS
+  })
+  const drainSeconds = (performance.now() - drainStart) / 1000
+  const jobsPerSecond = Math.round(THROUGHPUT_JOBS / drainSeconds)
+  const { rows: [eventCount] } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM event e JOIN job j ON j.id = e.job_id WHERE j.type = 'system.echo'`.execute(workers.database.db)
+  line(`afterresume throughput: ${THROUGHPUT_JOBS} system.echo jobs worked in ${drainSeconds.toFixed(2)} s = ${jobsPerSecond} jobs/s (${eventCount?.n} events written: queued, started, completed)`)
+  await workers.stop()
+  await producer.stop()
+
+  // ---- plain pg-boss baselines ----------------------------------------------------------
+  const plain = async (options: { notify: boolean; batchSize: number; localConcurrency: number }, pickupsWanted: number, jobs: number) => {
+    const queue = `plain_${options.notify ? 'notify' : 'poll'}`
+    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', migrate: false, useListenNotify: options.notify, supervise: false, schedule: false })
+    boss.on('error', () => {})
+    await boss.start()
+    await boss.createQueue(queue, { notify: options.notify })
+    const seen = new Map<string, number>()
+    let done = 0
+    const workOptions = { batchSize: options.batchSize, localConcurrency: options.localConcurrency, burstWhenBatchFull: options.batchSize > 1 }
+    await boss.work(queue, workOptions, async (batch) => {
+      const now = performance.now()
+      for (const job of batch) seen.set(job.id, now)
+      done += batch.length
+    })
+    const latencies: number[] = []
+    for (let i = 0; i < pickupsWanted; i++) {
+      const id = await boss.send(queue, {})
+      const sent = performance.now()
+      if (id === null) throw new Error('send returned no id')
+      await waitFor(() => seen.has(id))
+      latencies.push((seen.get(id) ?? sent) - sent)
+    }
+    let perSecond = Number.NaN
+    if (jobs > 0) {
+      done = 0
+      await boss.offWork(queue, { wait: true })
+      for (let offset = 0; offset < jobs; offset += 1000) await boss.insert(queue, Array.from({ length: Math.min(1000, jobs - offset) }, () => ({ data: {} })))
+      const start = performance.now()
+      await boss.work(queue, workOptions, async (batch) => { done += batch.length })
+      await waitFor(async () => { await new Promise((resolve) => setTimeout(resolve, 20)); return done >= jobs })
+      perSecond = Math.round(jobs / ((performance.now() - start) / 1000))
+    }
+    await boss.stop({ graceful: false, close: true })
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond }
+  }
+  const polling = await plain({ notify: false, batchSize: 1, localConcurrency: 1 }, DEFAULT_POLLING_PICKUPS, 0)
+  line(`plain pg-boss, default polling (2 s): pickup p50 ${polling.p50} ms, p99 ${polling.p99} ms over ${DEFAULT_POLLING_PICKUPS} jobs`)
+  const tuned = await plain({ notify: true, batchSize: 500, localConcurrency: 4 }, PICKUPS, THROUGHPUT_JOBS)
+  line(`plain pg-boss, LISTEN/NOTIFY + batchSize 500 × 4: pickup p50 ${tuned.p50} ms, p99 ${tuned.p99} ms; throughput ${tuned.perSecond} jobs/s (no job rows, no events)`)
+
+  line(JSON.stringify({
+    pickup_p50_ms: pickupP50,
+    pickup_p99_ms: pickupP99,
+    jobs_per_s: jobsPerSecond,
+    pgboss_polling_pickup_p50_ms: polling.p50,
+    pgboss_notify_pickup_p50_ms: tuned.p50,
+    pgboss_jobs_per_s: tuned.perSecond,
+  }))
+} finally {
+  await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`).catch(() => {})
+  await admin.end()
+  if (location.embedded?.owned === true) await location.embedded.stop()
+}
