@@ -23,9 +23,23 @@ export const SETTINGS = {
   ALLOWED_HOSTS: { kind: 'list', default: '', help: 'Comma-separated Host header allowlist (empty: any). Was DJANGO_ALLOWED_HOSTS.' },
   DATA_DIR: { kind: 'string', default: '.data', help: 'Where the embedded PostgreSQL, local attachments and the generated development secret live.' },
   DATABASE_URL: { kind: 'url', secret: true, help: 'PostgreSQL connection string. Unset: an embedded PostgreSQL is started under DATA_DIR.' },
+  APP_DATABASE_URL: { kind: 'url', secret: true, help: 'Connection the service queries as. Unset: DATABASE_URL\'s server with the afterresume_app role that migrate creates (never a superuser or table owner, so row-level security holds).' },
   DATABASE_POOL_MAX: { kind: 'int', default: '10', help: 'Connections per process in the application pool.' },
   EMBEDDED_PG_PORT: { kind: 'int', default: '54329', help: 'Port of the embedded PostgreSQL (only when DATABASE_URL is unset).' },
   SECRET_KEY: { kind: 'string', secret: true, help: 'Signing secret. Required in production; in development one is generated and kept in DATA_DIR/secret_key.' },
+  SERVICE_TO_SERVICE_SECRET: { kind: 'string', secret: true, help: 'HMAC key of X-Service-Token (SPA proxy → API). Falls back to SECRET_KEY.' },
+  SKIP_SERVICE_AUTH: { kind: 'bool', default: 'false', help: 'Development only: accept /api/* calls without X-Service-Token (refused in production).' },
+  JWT_REFRESH_COOKIE_NAME: { kind: 'string', default: 'afterresume_refresh', help: 'Name of the HttpOnly refresh-token cookie (Path=/api/auth/).' },
+  ACCESS_TOKEN_TTL_SECONDS: { kind: 'int', default: '300', help: 'Lifetime of access tokens (at most 600).' },
+  REFRESH_TOKEN_TTL_DAYS: { kind: 'int', default: '14', help: 'Lifetime of a sign-in (refresh-token family).' },
+  CORS_ALLOWED_ORIGINS: { kind: 'list', default: '', help: 'Comma-separated origins allowed to call the API cross-origin (empty: same origin only).' },
+  CSRF_TRUSTED_ORIGINS: { kind: 'list', default: '', help: 'Origins allowed to make cookie-authenticated POSTs (refresh, logout) besides the API\'s own.' },
+  TRUST_PROXY: { kind: 'bool', default: 'false', help: 'Believe X-Forwarded-For (only behind a proxy you run): rate limits and audit then use the forwarded client address.' },
+  MAINTENANCE_MODE: { kind: 'bool', default: 'false', help: 'Writes answer 503 for everyone but staff.' },
+  DISABLE_SHARING: { kind: 'bool', default: 'false', help: 'Turn share-link creation and access off.' },
+  ADMIN_IP_ALLOWLIST: { kind: 'list', default: '', help: 'Comma-separated client IPs allowed on staff/system routes (empty: any).' },
+  ADMIN_EMAIL: { kind: 'string', help: 'Default e-mail for `afterresume create-admin`.' },
+  ADMIN_PASSWORD: { kind: 'string', secret: true, help: 'Default password for `afterresume create-admin`.' },
   SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API.' },
   WORKER_CONCURRENCY: { kind: 'int', default: '2', help: 'Fetch loops per job type in one worker process (each runs up to the type\'s batch size at once).' },
   WORKER_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '30000', help: 'On SIGTERM, how long running jobs get to finish before the process stops.' },
@@ -57,10 +71,28 @@ export interface Config {
   readonly allowedHosts: readonly string[]
   readonly dataDir: string
   readonly databaseUrl: string | undefined
+  readonly appDatabaseUrl: string | undefined
   readonly databasePoolMax: number
   readonly embeddedPgPort: number
   readonly secretKey: string
   readonly systemDashboardEnabled: boolean
+  readonly auth: {
+    readonly serviceSecret: string
+    readonly skipServiceAuth: boolean
+    readonly refreshCookieName: string
+    readonly accessTokenTtlSeconds: number
+    readonly refreshTokenTtlDays: number
+  }
+  readonly http: {
+    readonly corsAllowedOrigins: readonly string[]
+    readonly csrfTrustedOrigins: readonly string[]
+    readonly trustProxy: boolean
+  }
+  readonly flags: {
+    readonly maintenanceMode: boolean
+    readonly disableSharing: boolean
+    readonly adminIpAllowlist: readonly string[]
+  }
   readonly worker: {
     readonly concurrency: number
     readonly shutdownTimeoutMs: number
@@ -152,6 +184,11 @@ export function loadConfig (env: Env = process.env): Config {
   const llm = readLlm(r, llmProvider)
   const storage = readStorage(r, dataDir)
 
+  const skipServiceAuth = r.bool('SKIP_SERVICE_AUTH')
+  if (skipServiceAuth && isProduction) r.problems.push('SKIP_SERVICE_AUTH=true is refused in production: the SPA proxy must sign its calls.')
+  const accessTokenTtlSeconds = r.int('ACCESS_TOKEN_TTL_SECONDS')
+  if (accessTokenTtlSeconds < 30 || accessTokenTtlSeconds > 600) r.problems.push('ACCESS_TOKEN_TTL_SECONDS must be between 30 and 600 (access tokens stay short-lived).')
+
   let secretKey = r.string('SECRET_KEY')
   if (secretKey === undefined && isProduction) {
     r.problems.push('SECRET_KEY is required in production: set it to a long random string, e.g. `openssl rand -hex 32`.')
@@ -169,10 +206,28 @@ export function loadConfig (env: Env = process.env): Config {
     allowedHosts: r.list('ALLOWED_HOSTS'),
     dataDir,
     databaseUrl: r.url('DATABASE_URL'),
+    appDatabaseUrl: r.url('APP_DATABASE_URL'),
     databasePoolMax: r.int('DATABASE_POOL_MAX'),
     embeddedPgPort: r.int('EMBEDDED_PG_PORT'),
     secretKey: '',
     systemDashboardEnabled: r.bool('SYSTEM_DASHBOARD_ENABLED'),
+    auth: {
+      serviceSecret: '',
+      skipServiceAuth,
+      refreshCookieName: r.string('JWT_REFRESH_COOKIE_NAME') ?? 'afterresume_refresh',
+      accessTokenTtlSeconds,
+      refreshTokenTtlDays: Math.max(1, r.int('REFRESH_TOKEN_TTL_DAYS')),
+    },
+    http: {
+      corsAllowedOrigins: r.list('CORS_ALLOWED_ORIGINS'),
+      csrfTrustedOrigins: r.list('CSRF_TRUSTED_ORIGINS'),
+      trustProxy: r.bool('TRUST_PROXY'),
+    },
+    flags: {
+      maintenanceMode: r.bool('MAINTENANCE_MODE'),
+      disableSharing: r.bool('DISABLE_SHARING'),
+      adminIpAllowlist: r.list('ADMIN_IP_ALLOWLIST'),
+    },
     worker: {
       concurrency: Math.max(1, r.int('WORKER_CONCURRENCY')),
       shutdownTimeoutMs: r.int('WORKER_SHUTDOWN_TIMEOUT_MS'),
@@ -185,7 +240,7 @@ export function loadConfig (env: Env = process.env): Config {
   if (r.problems.length > 0) throw new ConfigError(r.problems)
   // Only generated once the rest is known to be valid, so a failing validate-env writes nothing.
   secretKey ??= developmentSecret(dataDir)
-  return { ...config, secretKey }
+  return { ...config, secretKey, auth: { ...config.auth, serviceSecret: r.string('SERVICE_TO_SERVICE_SECRET') ?? secretKey } }
 }
 
 function readLlm (r: Reader, provider: string): Config['llm'] {

@@ -54,7 +54,7 @@ async function main (argv: string[]): Promise<number> {
     case 'migrate': {
       const location = await locateDatabase(config, logger)
       try {
-        const result = await migrate(location.url, (line) => logger.info(line))
+        const result = await migrate(location.url, { secretKey: config.secretKey, log: (line) => logger.info(line) })
         print({ applied: result.applied, schema_version: result.current })
       } finally {
         if (location.embedded?.owned === true) await location.embedded.stop()

@@ -8,6 +8,7 @@ import { buildApp } from './app.ts'
 import { connectDatabase, type DatabaseHandle } from './platform/db/database.ts'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts'
 import { migrate } from './platform/db/migrate.ts'
+import { appRoleUrl, assertRlsApplies } from './platform/db/roles.ts'
 import { createBoss, type PgBoss } from './platform/jobs/boss.ts'
 import { JobPlatform } from './platform/jobs/platform.ts'
 import { JobRegistry } from './platform/jobs/registry.ts'
@@ -54,7 +55,15 @@ export interface Services {
 }
 
 export async function startServices (config: Config, url: string, logger: Logger, options: ServicesOptions): Promise<Services> {
-  const database = connectDatabase(url, { max: config.databasePoolMax, applicationName: 'afterresume' })
+  // Queries run as the RLS-bound app role; pg-boss keeps the owner connection (it manages
+  // its own schema and queue tables, which hold no tenant data).
+  const database = connectDatabase(config.appDatabaseUrl ?? appRoleUrl(url, config.secretKey), { max: config.databasePoolMax, applicationName: 'afterresume' })
+  try {
+    await assertRlsApplies(database.pool)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
   const boss = createBoss(url, {
     supervise: options.worker,
     schedule: options.scheduler,
@@ -113,7 +122,7 @@ export interface Server {
 export async function startServer (config: Config, logger: Logger, roles: { api: boolean; worker: boolean; migrate: boolean }): Promise<Server> {
   const location = await locateDatabase(config, logger)
   if (roles.migrate) {
-    const { applied } = await migrate(location.url, (line) => logger.info(line))
+    const { applied } = await migrate(location.url, { secretKey: config.secretKey, log: (line) => logger.info(line) })
     if (applied.length > 0) logger.info({ applied }, 'database migrated')
   }
   const services = await startServices(config, location.url, logger, { worker: roles.worker, scheduler: roles.worker })

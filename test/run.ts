@@ -6,13 +6,14 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startCluster } from './setup/cluster.ts'
 import { buildTemplate, dropTemplate } from './helpers/database.ts'
+import { TEST_SECRET_KEY } from './helpers/services.ts'
 
 const started = performance.now()
 const cluster = await startCluster()
 const template = `afterresume_template_${process.pid}`
 let code = 1
 try {
-  await buildTemplate(cluster.adminUrl, template)
+  await buildTemplate(cluster.adminUrl, template, TEST_SECRET_KEY)
   process.stdout.write(`# test database ready (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}) in ${Math.round(performance.now() - started)} ms\n`)
   const tapBin = fileURLToPath(new URL('../node_modules/tap/dist/esm/run.mjs', import.meta.url))
   code = await new Promise<number>((resolve) => {

@@ -39,7 +39,7 @@ const url = (() => { const u = new URL(location.url); u.pathname = `/${benchDb}`
 const { rows: [server] } = await admin.query<{ server_version: string }>('SHOW server_version')
 
 try {
-  await migrate(url)
+  await migrate(url, { secretKey: config.secretKey })
   line(`# AfterResume job benchmark — PostgreSQL ${server?.server_version} (${config.databaseUrl === undefined ? 'embedded' : 'DATABASE_URL'}), Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`)
 
   // ---- AfterResume: pickup latency ----------------------------------------------------

@@ -22,12 +22,12 @@ async function admin<T> (adminUrl: string, run: (client: pg.Client) => Promise<T
   }
 }
 
-export async function buildTemplate (adminUrl: string, template: string): Promise<void> {
+export async function buildTemplate (adminUrl: string, template: string, secretKey: string): Promise<void> {
   await admin(adminUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
     await client.query(`CREATE DATABASE ${template}`)
   })
-  await migrate(withDatabase(adminUrl, template))
+  await migrate(withDatabase(adminUrl, template), { secretKey })
 }
 
 export async function dropTemplate (adminUrl: string, template: string): Promise<void> {

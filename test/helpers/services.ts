@@ -21,12 +21,15 @@ export interface TestServicesOptions {
   url?: string
 }
 
+/** Every test process derives the same database app-role password from this key. */
+export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789'
+
 export function testConfig (url: string, env: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: url,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'afterresume-test-')),
-    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+    SECRET_KEY: TEST_SECRET_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JOB_HEARTBEAT_SECONDS: '10',
     JOB_SWEEP_INTERVAL_SECONDS: '1',

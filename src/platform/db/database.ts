@@ -2,9 +2,10 @@
 // against a misspelt column fails the typecheck rather than production.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
+import type { IdentityTables } from '../../modules/identity/identity.table.ts'
 import type { JobTables } from '../jobs/job.table.ts'
 
-export interface Database extends JobTables {}
+export interface Database extends JobTables, IdentityTables {}
 
 export type Db = Kysely<Database>
 /** A function taking `Executor` works both inside a caller's transaction and on its own. */
@@ -20,25 +21,39 @@ const types = {
     NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
 
+/**
+ * Two pools on the service's (RLS-bound) role:
+ *  - `db`, the platform pool: its connections open with app.platform=on, so the job
+ *    platform, workers, the scheduler and sign-in (which runs before a tenant is known)
+ *    see every tenant's rows;
+ *  - `tenantDb`, for request handlers: it sees nothing until withTenant() sets the
+ *    transaction's tenant, so a forgotten WHERE cannot leak another tenant's data.
+ */
 export interface DatabaseHandle {
   readonly db: Db
+  readonly tenantDb: Db
   readonly pool: pg.Pool
   close(): Promise<void>
 }
 
-export function connectDatabase (connectionString: string, options: { max?: number; applicationName?: string } = {}): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString,
-    max: options.max ?? 10,
-    application_name: options.applicationName ?? 'afterresume',
-    types,
-  })
+function pool (connectionString: string, max: number, applicationName: string, options?: string): pg.Pool {
+  const created = new pg.Pool({ connectionString, max, application_name: applicationName, types, ...(options !== undefined && { options }) })
   // An idle client that loses its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  created.on('error', () => {})
+  return created
+}
+
+export function connectDatabase (connectionString: string, options: { max?: number; applicationName?: string } = {}): DatabaseHandle {
+  const max = options.max ?? 10
+  const name = options.applicationName ?? 'afterresume'
+  const platformPool = pool(connectionString, max, `${name}:platform`, '-c app.platform=on')
+  const tenantPool = pool(connectionString, max, `${name}:tenant`)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: platformPool }) })
+  const tenantDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: tenantPool }) })
   return {
     db,
-    pool,
-    close: async () => { await db.destroy() },
+    tenantDb,
+    pool: tenantPool,
+    close: async () => { await Promise.all([db.destroy(), tenantDb.destroy()]) },
   }
 }

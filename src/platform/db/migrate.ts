@@ -3,14 +3,16 @@
 // starting together never race. Applied files are frozen: a changed checksum stops the
 // run instead of silently diverging from what production has.
 //
-// After the numbered migrations, pg-boss installs or upgrades its own schema, and the
-// operator views in db/ops/ (derived objects, safe to rebuild) are re-created.
+// After the numbered migrations, pg-boss installs or upgrades its own schema, the
+// operator views in db/ops/ (derived objects, safe to rebuild) are re-created, and the
+// service's RLS-bound login role is created and granted access (roles.ts).
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { PgBoss } from 'pg-boss'
 import { PGBOSS_SCHEMA } from '../jobs/boss.ts'
+import { ensureAppRole } from './roles.ts'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url))
 const OPS_DIR = fileURLToPath(new URL('../../../db/ops/', import.meta.url))
@@ -31,7 +33,14 @@ export function readMigrations (dir: string = MIGRATIONS_DIR): MigrationFile[] {
 
 export interface MigrateResult { applied: string[]; current: number }
 
-export async function migrate (connectionString: string, log: (line: string) => void = () => {}): Promise<MigrateResult> {
+export interface MigrateOptions {
+  /** Derives the app role's password (see roles.ts). */
+  secretKey: string
+  log?: (line: string) => void
+}
+
+export async function migrate (connectionString: string, options: MigrateOptions): Promise<MigrateResult> {
+  const log = options.log ?? (() => {})
   const client = new pg.Client({ connectionString, application_name: 'afterresume:migrate' })
   await client.connect()
   const applied: string[] = []
@@ -76,6 +85,7 @@ export async function migrate (connectionString: string, log: (line: string) => 
     }
     await installPgBoss(connectionString)
     await rebuildOpsViews(client)
+    await ensureAppRole(client, options.secretKey)
     return { applied, current }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {})

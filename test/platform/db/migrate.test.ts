@@ -2,10 +2,11 @@ import t from 'tap'
 import pg from 'pg'
 import { migrate, readMigrations } from '../../../src/platform/db/migrate.ts'
 import { createTestDatabase } from '../../helpers/database.ts'
+import { TEST_SECRET_KEY } from '../../helpers/services.ts'
 
 t.test('re-running migrate on a migrated database is a no-op', async (t) => {
   const url = await createTestDatabase(t)
-  const result = await migrate(url)
+  const result = await migrate(url, { secretKey: TEST_SECRET_KEY })
   t.same(result.applied, [])
   t.equal(result.current, readMigrations().at(-1)?.version)
 })
@@ -16,7 +17,7 @@ t.test('two instances migrating a fresh database at once do not race', async (t)
   await client.connect()
   // Start from an empty database: drop what the template brought.
   await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS pgboss CASCADE; DROP SCHEMA IF EXISTS ops CASCADE')
-  const [a, b] = await Promise.all([migrate(url), migrate(url)])
+  const [a, b] = await Promise.all([migrate(url, { secretKey: TEST_SECRET_KEY }), migrate(url, { secretKey: TEST_SECRET_KEY })])
   const applied = [...a.applied, ...b.applied].sort()
   t.same(applied, readMigrations().map((m) => m.name).sort(), 'each migration applied exactly once between the two')
   const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migration')
@@ -32,5 +33,5 @@ t.test('an edited, already-applied migration stops the run', async (t) => {
   await client.connect()
   await client.query("UPDATE schema_migration SET checksum = 'tampered' WHERE version = 1")
   await client.end()
-  await t.rejects(migrate(url), /was changed after it was applied/)
+  await t.rejects(migrate(url, { secretKey: TEST_SECRET_KEY }), /was changed after it was applied/)
 })

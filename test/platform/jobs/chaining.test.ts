@@ -2,6 +2,7 @@ import t from 'tap'
 import { JobRegistry } from '../../../src/platform/jobs/registry.ts'
 import { registerWorkflows } from '../../../src/workflows/index.ts'
 import { eventually, startTestServices } from '../../helpers/services.ts'
+import { insertTenant } from '../../helpers/tenants.ts'
 
 t.test('a workflow enqueues a child that inherits trace, tenant and user', async (t) => {
   const registry = registerWorkflows(new JobRegistry())
@@ -11,7 +12,7 @@ t.test('a workflow enqueues a child that inherits trace, tenant and user', async
     return { child_id: child.id }
   })
   const services = await startTestServices(t, { worker: true, registry })
-  const tenantId = '00000000-0000-4000-8000-0000000000aa'
+  const tenantId = await insertTenant(services.database.db)
   const { job: parent } = await services.jobs.enqueue(services.database.db, { type: 'test.parent', payload: { value: 7 }, tenantId })
   const done = await eventually(async () => {
     const current = await services.jobs.get(parent.id)

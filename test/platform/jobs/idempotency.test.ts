@@ -1,6 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { startTestServices } from '../../helpers/services.ts'
+import { insertTenant } from '../../helpers/tenants.ts'
 
 t.test('20 concurrent enqueues with one idempotency key make one job and one message', async (t) => {
   const services = await startTestServices(t)
@@ -21,7 +22,7 @@ t.test('the same key under another tenant is another job', async (t) => {
   const services = await startTestServices(t)
   const db = services.database.db
   const a = await services.jobs.enqueue(db, { type: 'system.echo', idempotencyKey: 'k', tenantId: null })
-  const b = await services.jobs.enqueue(db, { type: 'system.echo', idempotencyKey: 'k', tenantId: '00000000-0000-4000-8000-000000000001' })
+  const b = await services.jobs.enqueue(db, { type: 'system.echo', idempotencyKey: 'k', tenantId: await insertTenant(db) })
   t.not(a.job.id, b.job.id)
 })
 
