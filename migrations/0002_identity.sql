@@ -41,8 +41,6 @@ CREATE TABLE app_user (
   password_hash  text NOT NULL,
   is_staff       boolean NOT NULL DEFAULT false,
   is_active      boolean NOT NULL DEFAULT true,
-  failed_logins  integer NOT NULL DEFAULT 0,
-  locked_until   timestamptz,
   last_login_at  timestamptz,
   created_at     timestamptz NOT NULL DEFAULT now(),
   updated_at     timestamptz NOT NULL DEFAULT now()
@@ -50,8 +48,6 @@ CREATE TABLE app_user (
 CREATE UNIQUE INDEX app_user_email_unique ON app_user (lower(email));
 COMMENT ON TABLE app_user IS 'Accounts (the seed''s User). Email is unique case-insensitively.';
 COMMENT ON COLUMN app_user.password_hash IS 'argon2id PHC string ($argon2id$v=19$m=19456,t=2,p=1$…).';
-COMMENT ON COLUMN app_user.failed_logins IS 'Consecutive failed logins; drives the lockout backoff, reset on success.';
-COMMENT ON COLUMN app_user.locked_until IS 'Logins are refused until then (exponential backoff after repeated failures).';
 
 CREATE TABLE user_profile (
   user_id       uuid PRIMARY KEY REFERENCES app_user (id) ON DELETE CASCADE,

@@ -14,10 +14,17 @@ import type { JobPlatform } from './platform/jobs/platform.ts'
 import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
 import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes.ts'
+import { authRoutes } from './modules/identity/auth.routes.ts'
+import { AuthService } from './modules/identity/auth.service.ts'
+import { jobRoutes } from './modules/jobs/jobs.routes.ts'
+import { installAccessControl } from './platform/http/access-control.ts'
 
 export interface AppDeps {
   config: Config
+  /** Platform pool: sign-in and the job platform. */
   db: Db
+  /** Tenant pool: request handlers, always through withTenant(). */
+  tenantDb: Db
   jobs: JobPlatform
   schedules: ScheduleService
   logger: Logger
@@ -38,7 +45,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     genReqId: correlationIdFor,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: deps.config.http.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
@@ -57,6 +64,11 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger())
 
+  const signer = await installAccessControl(app, { config: deps.config, db: deps.db })
+  const auth = new AuthService(deps.db, signer, deps.config.auth)
+
   await app.register(healthRoutes, { checks: deps.readiness })
+  await app.register(authRoutes, { config: deps.config, db: deps.db, auth })
+  await app.register(jobRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   return app
 }

@@ -131,6 +131,7 @@ export async function startServer (config: Config, logger: Logger, roles: { api:
     app = await buildApp({
       config,
       db: services.database.db,
+      tenantDb: services.database.tenantDb,
       jobs: services.jobs,
       schedules: services.schedules,
       logger,

@@ -35,7 +35,7 @@ CREATE VIEW ops.job_latency AS
 WITH windows(name, since) AS (
   VALUES ('last_hour', now() - interval '1 hour'), ('last_day', now() - interval '1 day')
 )
-SELECT w.name AS window,
+SELECT w.name AS time_window,
        j.type,
        count(*)                                                                            AS finished,
        count(*) FILTER (WHERE j.status = 'failed')                                         AS failed,

@@ -63,6 +63,7 @@ export async function buildTestApp (t: Tap, services: Services): Promise<App> {
   const app = await buildApp({
     config: services.config,
     db: services.database.db,
+    tenantDb: services.database.tenantDb,
     jobs: services.jobs,
     schedules: services.schedules,
     logger: services.logger,

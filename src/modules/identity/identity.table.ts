@@ -24,8 +24,6 @@ export interface AppUserTable {
   password_hash: string
   is_staff: Generated<boolean>
   is_active: Generated<boolean>
-  failed_logins: Generated<number>
-  locked_until: Timestamp | null
   last_login_at: Timestamp | null
   created_at: DefaultedTimestamp
   updated_at: DefaultedTimestamp

@@ -237,7 +237,8 @@ export class JobRunner {
   async #recordFailure (jobType: JobType, outcome: Extract<Outcome, { kind: 'failure' }>): Promise<void> {
     const { job, error, claim } = outcome
     const cancelled = error instanceof JobCancelledError
-    this.#deps.logger.warn({ job_id: job.id, trace_id: job.trace_id, err: error }, 'job attempt failed')
+    if (cancelled) this.#deps.logger.info({ job_id: job.id, trace_id: job.trace_id }, 'job stopped after cancellation')
+    else this.#deps.logger.warn({ job_id: job.id, trace_id: job.trace_id, err: error }, 'job attempt failed')
     await this.#deps.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('job').selectAll().where('id', '=', job.id).forUpdate().executeTakeFirst()
       if (current === undefined) return

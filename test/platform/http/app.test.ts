@@ -47,6 +47,7 @@ t.test('readyz answers 503 naming the failing check', async (t) => {
   const app = await buildApp({
     config: services.config,
     db: services.database.db,
+    tenantDb: services.database.tenantDb,
     jobs: services.jobs,
     schedules: services.schedules,
     logger: services.logger,

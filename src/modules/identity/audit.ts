@@ -1,0 +1,41 @@
+// auth_event rows (seed 001 "auditing"). Callers pass what happened and to whom; the
+// request facts (IP, user agent, correlation id) travel in RequestMeta. Nothing secret
+// is ever passed in: detail holds reasons and ids, never tokens or passwords.
+import type { Executor } from '../../platform/db/database.ts'
+import { toJson, type JsonObject } from '../../platform/db/json.ts'
+
+export interface RequestMeta {
+  ip: string | null
+  userAgent: string | null
+  correlationId: string | null
+}
+
+export const NO_REQUEST: RequestMeta = { ip: null, userAgent: null, correlationId: null }
+
+export type AuthEventKind =
+  | 'signup' | 'login' | 'refresh' | 'refresh_reuse_detected' | 'logout' | 'password_change'
+  | 'permission_denied' | 'invite_created' | 'invite_redeemed' | 'token_rejected' | 'service_token_rejected'
+  | 'member_role_changed' | 'member_removed' | 'admin_created' | 'rate_limited' | 'cross_tenant_access'
+
+export interface AuthEventInput {
+  kind: AuthEventKind
+  outcome?: 'success' | 'failure' | 'denied'
+  userId?: string | null
+  tenantId?: string | null
+  email?: string | null
+  detail?: JsonObject
+}
+
+export async function recordAuthEvent (executor: Executor, meta: RequestMeta, event: AuthEventInput): Promise<void> {
+  await executor.insertInto('auth_event').values({
+    kind: event.kind,
+    outcome: event.outcome ?? 'success',
+    user_id: event.userId ?? null,
+    tenant_id: event.tenantId ?? null,
+    email: event.email?.toLowerCase() ?? null,
+    ip: meta.ip,
+    user_agent: meta.userAgent?.slice(0, 500) ?? null,
+    correlation_id: meta.correlationId,
+    detail: toJson(event.detail ?? {}),
+  }).execute()
+}

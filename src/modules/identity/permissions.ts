@@ -1,0 +1,45 @@
+// Who may do what: the whole permission matrix in one place (deny by default). Routes
+// name an action in `config.access`; job workflows check the same matrix against the
+// user's role *at run time*, so a member demoted after enqueueing cannot act with the
+// old rights. Staff-only actions are separate from tenant roles.
+import type { Role } from './identity.table.ts'
+
+export const ACTIONS = [
+  'profile:read', 'profile:write',
+  'work:read', 'work:write',
+  'jobs:read', 'jobs:write', 'jobs:cancel',
+  'reports:read', 'reports:write',
+  'share:create',
+  'schedules:read', 'schedules:write',
+  'members:read', 'members:manage',
+  'invites:create',
+  'audit:read',
+  'gamification:read', 'gamification:admin',
+] as const
+export type Action = (typeof ACTIONS)[number]
+
+/** Actions that only staff (is_staff) may take, whatever their tenant role. */
+export const STAFF_ACTIONS = ['system:read', 'system:write'] as const
+export type StaffAction = (typeof STAFF_ACTIONS)[number]
+
+const READ: Action[] = ['profile:read', 'work:read', 'jobs:read', 'reports:read', 'schedules:read', 'members:read', 'gamification:read']
+const WRITE: Action[] = ['profile:write', 'work:write', 'jobs:write', 'jobs:cancel', 'reports:write', 'share:create', 'schedules:write']
+const MANAGE: Action[] = ['members:manage', 'invites:create', 'audit:read', 'gamification:admin']
+
+export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
+  owner: new Set([...READ, ...WRITE, ...MANAGE]),
+  admin: new Set([...READ, ...WRITE, ...MANAGE]),
+  member: new Set([...READ, ...WRITE]),
+  read_only: new Set([...READ, 'profile:write']),
+}
+
+export function roleAllows (role: Role, action: Action): boolean {
+  return PERMISSIONS[role].has(action)
+}
+
+/** Roles an actor may hand out: nobody grants more than they hold, and only owners make owners. */
+export function canAssignRole (actor: Role, target: Role): boolean {
+  if (actor === 'owner') return true
+  if (actor === 'admin') return target !== 'owner'
+  return false
+}

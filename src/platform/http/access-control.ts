@@ -1,0 +1,169 @@
+// Access control for every route, in one place:
+//  1. no route may exist without a rule: `config.public: true` or `config.access: <action>`
+//     (checked when routes are added, so a forgotten rule fails at start-up, not in prod);
+//  2. X-Service-Token on /api/* except the public prefixes (the SPA proxy signs its calls);
+//  3. a Bearer access token (algorithm, issuer, audience, expiry pinned) whose session is
+//     still live, whose user is active and whose membership in the chosen tenant is active;
+//  4. the permission matrix for the route's action, with denials audited;
+//  5. the admin flags: MAINTENANCE_MODE and ADMIN_IP_ALLOWLIST.
+import { createHmac } from 'node:crypto'
+import fastifyCookie from '@fastify/cookie'
+import fastifyJwt from '@fastify/jwt'
+import type { FastifyRequest } from 'fastify'
+import type { Config } from '../../config.ts'
+import type { Db } from '../db/database.ts'
+import { AppError } from '../errors.ts'
+import { recordAuthEvent, type RequestMeta } from '../../modules/identity/audit.ts'
+import type { AccessClaims, AccessTokenSigner } from '../../modules/identity/auth.service.ts'
+import type { Role } from '../../modules/identity/identity.table.ts'
+import { roleAllows, STAFF_ACTIONS, type Action, type StaffAction } from '../../modules/identity/permissions.ts'
+import { checkServiceToken } from '../../modules/identity/service-token.ts'
+import type { App } from './app-instance.ts'
+
+export interface Principal {
+  userId: string
+  email: string
+  tenantId: string
+  role: Role
+  isStaff: boolean
+  sessionId: string
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The action this route performs (permissions.ts); required unless `public`. */
+    access?: Action | StaffAction
+  }
+  interface FastifyRequest {
+    /** Set on every route with an `access` rule; null on public routes. */
+    principal: Principal | null
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessClaims
+    user: AccessClaims
+  }
+}
+
+export const TOKEN_ISSUER = 'afterresume'
+export const TOKEN_AUDIENCE = 'afterresume-api'
+export const TENANT_HEADER = 'x-tenant-id'
+/** Reachable without X-Service-Token (seed 000), plus the API's own documentation. */
+const SERVICE_TOKEN_EXEMPT = ['/api/auth/', '/api/healthz', '/api/readyz', '/api/share/', '/api/docs', '/api/openapi.json']
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function requestMeta (request: FastifyRequest): RequestMeta {
+  const agent = request.headers['user-agent']
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null, correlationId: request.id }
+}
+
+/** A purpose-bound key, so the JWT key and others never share material directly. */
+export function derivedKey (secretKey: string, purpose: string): string {
+  return createHmac('sha256', secretKey).update(`afterresume:${purpose}`).digest('hex')
+}
+
+export function unauthorized (code: string, message: string): AppError {
+  return new AppError(401, code, message, { headers: { 'WWW-Authenticate': 'Bearer realm="afterresume"' } })
+}
+
+export async function installAccessControl (app: App, deps: { config: Config; db: Db }): Promise<AccessTokenSigner> {
+  const { config, db } = deps
+  await app.register(fastifyCookie)
+  await app.register(fastifyJwt, {
+    secret: derivedKey(config.secretKey, 'jwt-access'),
+    sign: { algorithm: 'HS256', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, expiresIn: config.auth.accessTokenTtlSeconds * 1000 },
+    verify: { algorithms: ['HS256'], allowedIss: TOKEN_ISSUER, allowedAud: TOKEN_AUDIENCE, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'jti', 'sid', 'tid'] },
+  })
+  app.decorateRequest('principal', null)
+
+  app.addHook('onRoute', (route) => {
+    const rule = route.config as { public?: boolean; access?: string } | undefined
+    if (rule?.public !== true && rule?.access === undefined) {
+      throw new Error(`Route ${String(route.method)} ${route.url} has no access rule: set config.access to an action from permissions.ts, or config.public: true.`)
+    }
+  })
+
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? ''
+    if (path.startsWith('/api/') && !config.auth.skipServiceAuth && !SERVICE_TOKEN_EXEMPT.some((prefix) => path.startsWith(prefix))) {
+      const header = request.headers['x-service-token']
+      const verdict = checkServiceToken(typeof header === 'string' ? header : undefined, config.auth.serviceSecret)
+      if (verdict !== 'ok') {
+        await recordAuthEvent(db, requestMeta(request), { kind: 'service_token_rejected', outcome: 'denied', detail: { reason: verdict, path } })
+        throw new AppError(401, 'invalid_service_token', serviceTokenMessage(verdict))
+      }
+    }
+    const rule = request.routeOptions.config
+    if (rule.public === true || rule.access === undefined) return
+    const principal = await authenticate(request, db)
+    request.principal = principal
+    await authorize(request, principal, rule.access, deps)
+  })
+
+  return { sign: (claims) => app.jwt.sign(claims) }
+}
+
+function serviceTokenMessage (verdict: string): string {
+  switch (verdict) {
+    case 'missing': return 'X-Service-Token is required: "<unix-seconds>:<hex HMAC-SHA256(secret, unix-seconds)>".'
+    case 'expired': return 'X-Service-Token is older than 300 seconds.'
+    case 'future': return 'X-Service-Token is dated more than 300 seconds ahead.'
+    case 'malformed': return 'X-Service-Token must look like "<unix-seconds>:<64 hex digits>".'
+    default: return 'X-Service-Token signature is not valid.'
+  }
+}
+
+async function authenticate (request: FastifyRequest, db: Db): Promise<Principal> {
+  const header = request.headers.authorization
+  if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) {
+    throw unauthorized('not_authenticated', 'Send an access token: Authorization: Bearer <access>.')
+  }
+  let claims: AccessClaims
+  try {
+    claims = await request.jwtVerify<AccessClaims>()
+  } catch (error) {
+    await recordAuthEvent(db, requestMeta(request), { kind: 'token_rejected', outcome: 'denied', detail: { reason: (error as { code?: string }).code ?? 'invalid' } })
+    throw unauthorized('invalid_token', 'The access token is invalid or has expired.')
+  }
+  if (claims.typ !== 'access' || !UUID.test(claims.sid) || !UUID.test(claims.sub) || !UUID.test(claims.tid)) {
+    throw unauthorized('invalid_token', 'The access token is invalid or has expired.')
+  }
+  const wanted = request.headers[TENANT_HEADER]
+  const tenantId = typeof wanted === 'string' && wanted !== '' ? wanted : claims.tid
+  if (!UUID.test(tenantId)) throw new AppError(400, 'validation_failed', 'X-Tenant-ID must be a tenant id (UUID).', { field: 'headers.x-tenant-id' })
+  // One query: the session is live, the user active, the membership active — checked on
+  // every request so logout, deactivation and demotion take effect at once.
+  const row = await db.selectFrom('auth_session as s')
+    .innerJoin('app_user as u', 'u.id', 's.user_id')
+    .leftJoin('tenant_membership as m', (join) => join.onRef('m.user_id', '=', 's.user_id').on('m.tenant_id', '=', tenantId))
+    .leftJoin('tenant as t', 't.id', 'm.tenant_id')
+    .select(['s.revoked_at', 's.expires_at', 's.user_id', 'u.email', 'u.is_active', 'u.is_staff', 'm.role', 'm.is_active as membership_active', 't.is_active as tenant_active'])
+    .where('s.id', '=', claims.sid).where('s.user_id', '=', claims.sub)
+    .executeTakeFirst()
+  if (row === undefined || row.revoked_at !== null || row.expires_at <= new Date() || !row.is_active) {
+    throw unauthorized('session_ended', 'The session has ended. Sign in again.')
+  }
+  if (row.role === null || row.membership_active !== true || row.tenant_active !== true) {
+    await recordAuthEvent(db, requestMeta(request), { kind: 'cross_tenant_access', outcome: 'denied', userId: row.user_id, tenantId, detail: { path: request.routeOptions.url ?? '' } })
+    throw new AppError(403, 'not_a_member', 'You are not a member of that tenant.', { field: 'headers.x-tenant-id' })
+  }
+  return { userId: row.user_id, email: row.email, tenantId, role: row.role, isStaff: row.is_staff, sessionId: claims.sid }
+}
+
+async function authorize (request: FastifyRequest, principal: Principal, action: Action | StaffAction, deps: { config: Config; db: Db }): Promise<void> {
+  const staffOnly = (STAFF_ACTIONS as readonly string[]).includes(action)
+  const allowed = staffOnly ? principal.isStaff : roleAllows(principal.role, action as Action)
+  if (!allowed) {
+    await recordAuthEvent(deps.db, requestMeta(request), { kind: 'permission_denied', outcome: 'denied', userId: principal.userId, tenantId: principal.tenantId, detail: { action, role: principal.role, path: request.routeOptions.url ?? '' } })
+    throw new AppError(403, 'forbidden', `Your role (${principal.role}) does not allow ${action}.`)
+  }
+  if (staffOnly && deps.config.flags.adminIpAllowlist.length > 0 && !deps.config.flags.adminIpAllowlist.includes(request.ip)) {
+    await recordAuthEvent(deps.db, requestMeta(request), { kind: 'permission_denied', outcome: 'denied', userId: principal.userId, detail: { action, reason: 'ip_not_allowlisted' } })
+    throw new AppError(403, 'forbidden', 'Staff routes are not reachable from this address.')
+  }
+  if (deps.config.flags.maintenanceMode && request.method !== 'GET' && request.method !== 'HEAD' && !principal.isStaff) {
+    throw new AppError(503, 'maintenance', 'AfterResume is in maintenance mode; changes are paused. Please try again shortly.', { headers: { 'Retry-After': '300' } })
+  }
+}

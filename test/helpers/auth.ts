@@ -1,0 +1,50 @@
+// Signed-in users for HTTP tests: an invite, a real signup through the API, and the
+// headers a caller needs (Bearer access token, X-Service-Token).
+import { createInvite } from '../../src/modules/identity/invite.service.ts'
+import { NO_REQUEST } from '../../src/modules/identity/audit.ts'
+import type { Role } from '../../src/modules/identity/identity.table.ts'
+import { makeServiceToken } from '../../src/modules/identity/service-token.ts'
+import type { App } from '../../src/platform/http/app-instance.ts'
+import type { Services } from '../../src/runtime.ts'
+
+export interface TestUser {
+  id: string
+  email: string
+  password: string
+  tenantId: string
+  role: Role
+  access: string
+  refreshCookie: string
+  headers: Record<string, string>
+}
+
+let counter = 0
+
+export function serviceHeader (services: Services): Record<string, string> {
+  return { 'x-service-token': makeServiceToken(services.config.auth.serviceSecret) }
+}
+
+export async function signUp (app: App, services: Services, options: { email?: string; tenantId?: string; role?: Role; password?: string } = {}): Promise<TestUser> {
+  counter++
+  const email = options.email ?? `user${counter}-${Date.now()}@example.test`
+  const password = options.password ?? 'a long and unusual passphrase 42'
+  const { passkey } = await createInvite(services.database.db, {
+    createdBy: null,
+    ...(options.tenantId !== undefined && { tenantId: options.tenantId, role: options.role ?? 'member' }),
+  }, NO_REQUEST)
+  const response = await app.inject({ method: 'POST', url: '/api/auth/signup/', payload: { email, password, passkey, display_name: `User ${counter}` } })
+  if (response.statusCode !== 201) throw new Error(`signup failed: ${response.statusCode} ${response.body}`)
+  const body = response.json<{ access: string; user: { id: string; tenant_id: string; role: Role } }>()
+  const cookie = response.cookies.find((c) => c.name === services.config.auth.refreshCookieName)
+  if (cookie === undefined) throw new Error('signup set no refresh cookie')
+  return {
+    id: body.user.id,
+    email,
+    password,
+    tenantId: body.user.tenant_id,
+    role: body.user.role,
+    access: body.access,
+    refreshCookie: cookie.value,
+    headers: { authorization: `Bearer ${body.access}`, ...serviceHeader(services) },
+  }
+}
