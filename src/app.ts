@@ -15,6 +15,7 @@ import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
 import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes.ts'
 import { authRoutes } from './modules/identity/auth.routes.ts'
+import { memberRoutes } from './modules/identity/members.routes.ts'
 import { AuthService } from './modules/identity/auth.service.ts'
 import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { installAccessControl } from './platform/http/access-control.ts'
@@ -45,6 +46,9 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     genReqId: correlationIdFor,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
+    // Fastify's default silently strips unknown properties; we refuse them instead, so a
+    // body carrying tenant_id, role or is_staff is a 400 naming the field (mass assignment).
+    ajv: { customOptions: { removeAdditional: false } },
     trustProxy: deps.config.http.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -69,6 +73,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
 
   await app.register(healthRoutes, { checks: deps.readiness })
   await app.register(authRoutes, { config: deps.config, db: deps.db, auth })
+  await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db })
   await app.register(jobRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   return app
 }

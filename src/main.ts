@@ -13,6 +13,10 @@ import { migrate } from './platform/db/migrate.ts'
 import { isJsonObject, type JsonObject } from './platform/db/json.ts'
 import { JOB_STATUSES, type JobStatus } from './platform/jobs/job.table.ts'
 import { createLogger, type Logger } from './platform/observability/logger.ts'
+import { createAccount } from './modules/identity/accounts.ts'
+import { NO_REQUEST, recordAuthEvent } from './modules/identity/audit.ts'
+import { ROLES, type Role } from './modules/identity/identity.table.ts'
+import { createInvite } from './modules/identity/invite.service.ts'
 import { locateDatabase, startServer, startServices, type Services } from './runtime.ts'
 
 const USAGE = `Usage: afterresume <command> [options]
@@ -31,6 +35,10 @@ Jobs (talk to the same database as the service)
   jobs cancel ID
   jobs retry ID              re-run a failed or cancelled job as a new job
   jobs types                 registered job types
+
+Accounts
+  create-admin [--email E] [--password P]   first staff account with its own tenant (or ADMIN_EMAIL/ADMIN_PASSWORD)
+  invites create [--email E] [--tenant ID --role R] [--expires-in 7d]   prints the passkey on its last line
 
 Schedules
   schedules list
@@ -63,6 +71,8 @@ async function main (argv: string[]): Promise<number> {
     }
     case 'jobs': return withServices(config, logger, (services) => jobsCommand(services, rest))
     case 'schedules': return withServices(config, logger, (services) => schedulesCommand(services, rest))
+    case 'create-admin': return withServices(config, logger, (services) => createAdminCommand(services, rest))
+    case 'invites': return withServices(config, logger, (services) => invitesCommand(services, rest))
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`)
       return 2
@@ -216,6 +226,41 @@ async function schedulesCommand (services: Services, args: string[]): Promise<nu
     default:
       throw new UsageError('schedules needs one of: list, add, remove, enable, disable.')
   }
+}
+
+async function createAdminCommand (services: Services, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, password: { type: 'string' } } })
+  const email = values.email ?? process.env.ADMIN_EMAIL
+  const password = values.password ?? process.env.ADMIN_PASSWORD
+  if (email === undefined || password === undefined) throw new UsageError('create-admin needs --email and --password (or ADMIN_EMAIL and ADMIN_PASSWORD).')
+  const account = await services.database.db.transaction().execute((trx) => createAccount(trx, { email, password, isStaff: true, displayName: 'Administrator' }))
+  await recordAuthEvent(services.database.db, NO_REQUEST, { kind: 'admin_created', userId: account.user.id, tenantId: account.tenantId, email })
+  print({ user_id: account.user.id, email: account.user.email, is_staff: true, tenant_id: account.tenantId, role: account.role })
+  return 0
+}
+
+async function invitesCommand (services: Services, args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub !== 'create') throw new UsageError('invites needs: create [--email E] [--tenant ID --role R] [--expires-in 7d].')
+  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, tenant: { type: 'string' }, role: { type: 'string' }, 'expires-in': { type: 'string' } } })
+  if (values.role !== undefined && !(ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}.`)
+  const { invite, passkey } = await createInvite(services.database.db, {
+    createdBy: null,
+    ...(values.email !== undefined && { email: values.email }),
+    ...(values.tenant !== undefined && { tenantId: values.tenant }),
+    ...(values.role !== undefined && { role: values.role as Role }),
+    expiresInSeconds: parseDuration(values['expires-in'] ?? '7d'),
+  }, NO_REQUEST)
+  process.stdout.write(`invite ${invite.id} expires ${invite.expires_at.toISOString()}${invite.email === null ? '' : ` for ${invite.email}`}${invite.tenant_id === null ? '' : ` into tenant ${invite.tenant_id} as ${invite.role ?? ''}`}\n`)
+  // The passkey alone on the last line, so scripts can take it with `tail -n 1`.
+  process.stdout.write(`${passkey}\n`)
+  return 0
+}
+
+function parseDuration (text: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(text.trim())
+  if (match === null) throw new UsageError(`--expires-in must look like 30m, 12h or 7d (got "${text}").`)
+  return Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as 's' | 'm' | 'h' | 'd']
 }
 
 class UsageError extends Error {}

@@ -21,6 +21,11 @@ export interface AuthRoutesDeps {
 
 const NoContent = { 204: Type.Null() }
 
+/** Browsers POST refresh and logout with no body at all (the cookie carries the token). */
+async function emptyBodyIsEmptyObject (request: FastifyRequest): Promise<void> {
+  request.body ??= {}
+}
+
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app, { config, db, auth }) => {
   const cookieName = config.auth.refreshCookieName
   const setRefreshCookie = (reply: FastifyReply, tokens: IssuedTokens): void => {
@@ -83,13 +88,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
     schema: {
       tags,
       summary: 'New access token; the refresh token is rotated (cookie, or body for scripts)',
-      body: Type.Optional(RefreshBody),
+      body: RefreshBody,
       response: { 200: Type.Object({ access: Type.String(), expires_in: Type.Integer(), user: AccessOut.properties.user, refresh: Type.Optional(Type.String()) }) },
     },
     config: pub,
+    preValidation: emptyBodyIsEmptyObject,
   }, async (request, reply) => {
     void reply.header('Cache-Control', 'no-store')
-    const fromBody = request.body?.refresh
+    const fromBody = request.body.refresh
     const fromCookie = request.cookies[cookieName]
     if (fromBody === undefined && fromCookie === undefined) throw unauthorized('no_refresh_token', 'No refresh token: send the refresh cookie or {"refresh": "…"}.')
     if (fromBody === undefined) assertTrustedOrigin(request)
@@ -105,10 +111,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
   })
 
   app.post('/api/auth/logout', {
-    schema: { tags, summary: 'End the session: refresh tokens and its access tokens stop working', body: Type.Optional(RefreshBody), response: NoContent },
+    schema: { tags, summary: 'End the session: refresh tokens and its access tokens stop working', body: RefreshBody, response: NoContent },
     config: pub,
+    preValidation: emptyBodyIsEmptyObject,
   }, async (request, reply) => {
-    const fromBody = request.body?.refresh
+    const fromBody = request.body.refresh
     const fromCookie = request.cookies[cookieName]
     if (fromBody === undefined && fromCookie !== undefined) assertTrustedOrigin(request)
     let sessionId: string | undefined

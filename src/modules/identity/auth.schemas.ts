@@ -28,7 +28,7 @@ export const LoginBody = Type.Object({ email: Email, password: Password }, { add
 export type LoginBody = Static<typeof LoginBody>
 
 export const RefreshBody = Type.Object({
-  refresh: Type.Optional(Type.String({ minLength: 10, maxLength: 200, description: 'Scripts send the refresh token here; browsers rely on the cookie.' })),
+  refresh: Type.Optional(Type.String({ minLength: 10, maxLength: 4096, description: 'Scripts send the refresh token here; browsers rely on the cookie.' })),
 }, { additionalProperties: false })
 
 export const PasswordBody = Type.Object({

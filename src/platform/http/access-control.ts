@@ -73,7 +73,7 @@ export async function installAccessControl (app: App, deps: { config: Config; db
   await app.register(fastifyCookie)
   await app.register(fastifyJwt, {
     secret: derivedKey(config.secretKey, 'jwt-access'),
-    sign: { algorithm: 'HS256', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, expiresIn: config.auth.accessTokenTtlSeconds * 1000 },
+    sign: { algorithm: 'HS256', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, expiresIn: `${config.auth.accessTokenTtlSeconds}s` },
     verify: { algorithms: ['HS256'], allowedIss: TOKEN_ISSUER, allowedAud: TOKEN_AUDIENCE, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'jti', 'sid', 'tid'] },
   })
   app.decorateRequest('principal', null)

@@ -9,6 +9,7 @@ import { toJson, type JsonObject } from '../db/json.ts'
 import { ValidationError } from '../errors.ts'
 import type { PgBoss } from './boss.ts'
 import type { Job, JobTrigger } from './job.table.ts'
+import { assertJobQuota } from './quotas.ts'
 import type { JobRegistry } from './registry.ts'
 
 export interface EnqueueInput {
@@ -69,6 +70,11 @@ export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: 
     return { ...input, id: randomUUID(), traceId: input.traceId ?? randomUUID(), payload: jobType.validatePayload(input.payload ?? {}), maxRetries }
   })
   const write = async (trx: Executor): Promise<EnqueueResult[]> => {
+    const counted = new Map<string, number>()
+    for (const p of prepared) {
+      if (p.tenantId != null && (p.trigger === undefined || p.trigger === 'api' || p.trigger === 'retry')) counted.set(p.tenantId, (counted.get(p.tenantId) ?? 0) + 1)
+    }
+    for (const [tenantId, adding] of counted) await assertJobQuota(trx, tenantId, adding)
     const inserted = await trx.insertInto('job').values(prepared.map((p) => ({
       id: p.id,
       tenant_id: p.tenantId ?? null,

@@ -1,0 +1,125 @@
+import t from 'tap'
+import { sql } from 'kysely'
+import { buildTestApp, startTestServices } from '../../helpers/services.ts'
+import { serviceHeader, signUp } from '../../helpers/auth.ts'
+
+t.test('passwords are stored as argon2id at the ASVS floor', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const { password_hash: hash } = await services.database.db.selectFrom('app_user').select('password_hash').where('id', '=', alice.id).executeTakeFirstOrThrow()
+  t.match(hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+})
+
+t.test('login sets a hardened refresh cookie; wrong password and unknown e-mail look the same', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const ok = await app.inject({ method: 'POST', url: '/api/auth/login/', payload: { email: alice.email.toUpperCase(), password: alice.password } })
+  t.equal(ok.statusCode, 200, 'e-mail is case-insensitive')
+  const cookie = ok.cookies.find((c) => c.name === 'afterresume_refresh')
+  t.match(cookie, { path: '/api/auth/', httpOnly: true, sameSite: 'Lax' })
+  t.notOk(cookie?.secure, 'not Secure outside production')
+  t.notOk('refresh' in ok.json(), 'browsers never see the refresh token in the body')
+
+  const wrong = await app.inject({ method: 'POST', url: '/api/auth/login/', payload: { email: alice.email, password: 'not the password at all' } })
+  const unknown = await app.inject({ method: 'POST', url: '/api/auth/login/', payload: { email: 'nobody@example.test', password: 'not the password at all' } })
+  t.equal(wrong.statusCode, 401)
+  t.equal(unknown.statusCode, 401)
+  t.equal(wrong.json().detail, unknown.json().detail, 'no user enumeration through messages')
+  t.equal(wrong.json().code, unknown.json().code)
+  const { rows } = await sql<{ kind: string; outcome: string }>`SELECT kind, outcome FROM auth_event WHERE kind = 'login' ORDER BY id`.execute(services.database.db)
+  t.same(rows.map((r) => r.outcome), ['success', 'failure', 'failure'])
+})
+
+t.test('repeated failures lock an e-mail out with 429 and Retry-After, known or not', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  for (const email of [alice.email, 'ghost@example.test']) {
+    for (let i = 0; i < 5; i++) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login/', payload: { email, password: 'wrong password here' } })
+      t.equal(res.statusCode, 401)
+    }
+    const locked = await app.inject({ method: 'POST', url: '/api/auth/login/', payload: { email, password: email === alice.email ? alice.password : 'x'.repeat(12) } })
+    t.equal(locked.statusCode, 429, `locked: ${email}`)
+    t.ok(Number(locked.headers['retry-after']) > 0)
+    t.equal(locked.json().code, 'too_many_attempts')
+  }
+})
+
+t.test('refresh rotates the token; reuse of an old one revokes the whole session', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const first = await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', cookies: { afterresume_refresh: alice.refreshCookie } })
+  t.equal(first.statusCode, 200, first.body)
+  const rotated = first.cookies.find((c) => c.name === 'afterresume_refresh')?.value
+  t.ok(rotated && rotated !== alice.refreshCookie, 'a new refresh token replaces the old one')
+  const newAccess = first.json().access as string
+  t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: { authorization: `Bearer ${newAccess}` } })).statusCode, 200)
+
+  await new Promise((resolve) => setTimeout(resolve, 2200)) // past the multi-tab grace
+  const replay = await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', cookies: { afterresume_refresh: alice.refreshCookie } })
+  t.equal(replay.statusCode, 401)
+  t.equal(replay.json().code, 'refresh_token_reused')
+  const afterReuse = await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', cookies: { afterresume_refresh: rotated! } })
+  t.equal(afterReuse.statusCode, 401, 'the legitimate successor is revoked too')
+  t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: { authorization: `Bearer ${newAccess}` } })).statusCode, 401, 'and so are the session\'s access tokens')
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM auth_event WHERE kind = 'refresh_reuse_detected'`.execute(services.database.db)
+  t.equal(rows[0]?.n, 1, 'reuse is audited')
+})
+
+t.test('concurrent refreshes with one token: at most one succeeds', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const results = await Promise.all(Array.from({ length: 8 }, () =>
+    app.inject({ method: 'POST', url: '/api/auth/token/refresh/', cookies: { afterresume_refresh: alice.refreshCookie } })))
+  t.equal(results.filter((r) => r.statusCode === 200).length, 1)
+  t.ok(results.every((r) => r.statusCode === 200 || r.statusCode === 401))
+})
+
+t.test('logout ends the refresh token and the access tokens of the session', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const out = await app.inject({ method: 'POST', url: '/api/auth/logout/', cookies: { afterresume_refresh: alice.refreshCookie } })
+  t.equal(out.statusCode, 204)
+  const cleared = out.cookies.find((c) => c.name === 'afterresume_refresh')
+  t.equal(cleared?.value, '', 'the cookie is cleared')
+  t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: alice.headers })).statusCode, 401)
+  t.equal((await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', cookies: { afterresume_refresh: alice.refreshCookie } })).statusCode, 401)
+})
+
+t.test('scripts: token endpoint with no-store, refresh in the body, never confused with access tokens', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const issued = await app.inject({ method: 'POST', url: '/api/auth/token/', payload: { email: alice.email, password: alice.password } })
+  t.equal(issued.statusCode, 200)
+  t.equal(issued.headers['cache-control'], 'no-store')
+  const { access, refresh } = issued.json<{ access: string; refresh: string }>()
+  t.equal(issued.cookies.length, 0, 'scripts get no cookie')
+  const refreshed = await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', payload: { refresh } })
+  t.equal(refreshed.statusCode, 200)
+  t.ok(refreshed.json().refresh && refreshed.json().refresh !== refresh, 'the rotated refresh token comes back in the body')
+  t.equal((await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', payload: { refresh: access } })).statusCode, 401, 'an access token is not a refresh token')
+  t.equal((await app.inject({ method: 'GET', url: '/api/jobs/', headers: { authorization: `Bearer ${refresh}`, ...serviceHeader(services) } })).statusCode, 401, 'a refresh token is not an access token')
+})
+
+t.test('a password change ends other sessions but keeps the current one', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const other = await app.inject({ method: 'POST', url: '/api/auth/token/', payload: { email: alice.email, password: alice.password } })
+  const otherAccess = other.json().access as string
+  const weak = await app.inject({ method: 'POST', url: '/api/auth/password/', headers: alice.headers, payload: { current_password: alice.password, new_password: 'password123' } })
+  t.equal(weak.statusCode, 400)
+  t.equal(weak.json().field, 'new_password')
+  const changed = await app.inject({ method: 'POST', url: '/api/auth/password/', headers: alice.headers, payload: { current_password: alice.password, new_password: 'an entirely new passphrase 7' } })
+  t.equal(changed.statusCode, 204, changed.body)
+  t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: alice.headers })).statusCode, 200, 'this session continues')
+  t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: { authorization: `Bearer ${otherAccess}` } })).statusCode, 401, 'the other session ended')
+  t.equal((await app.inject({ method: 'POST', url: '/api/auth/login/', payload: { email: alice.email, password: 'an entirely new passphrase 7' } })).statusCode, 200)
+})

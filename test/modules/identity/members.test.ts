@@ -1,0 +1,83 @@
+import t from 'tap'
+import { sql } from 'kysely'
+import { buildTestApp, startTestServices } from '../../helpers/services.ts'
+import { serviceHeader, signUp } from '../../helpers/auth.ts'
+
+t.test('owners invite; a passkey is single-use, even under 10 concurrent redemptions', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const owner = await signUp(app, services)
+  const invited = await app.inject({ method: 'POST', url: '/api/invites/', headers: owner.headers, payload: { role: 'member' } })
+  t.equal(invited.statusCode, 201, invited.body)
+  const { passkey } = invited.json<{ passkey: string }>()
+  t.ok(passkey.length >= 22, '≥ 128 bits of randomness')
+  const stored = await services.database.db.selectFrom('invite').select('passkey_hash').executeTakeFirstOrThrow()
+  t.not(stored.passkey_hash, passkey, 'only a hash is stored')
+
+  const attempts = await Promise.all(Array.from({ length: 10 }, (_, i) => app.inject({
+    method: 'POST', url: '/api/auth/signup/', payload: { email: `racer${i}@example.test`, password: 'a long and unusual passphrase 42', passkey },
+  })))
+  t.equal(attempts.filter((r) => r.statusCode === 201).length, 1, 'exactly one redemption wins')
+  t.ok(attempts.filter((r) => r.statusCode !== 201).every((r) => r.statusCode === 400 && r.json().field === 'passkey'))
+  const winner = attempts.find((r) => r.statusCode === 201)!.json<{ user: { tenant_id: string; role: string } }>()
+  t.equal(winner.user.tenant_id, owner.tenantId, 'the invite joins the inviter\'s tenant')
+  t.equal(winner.user.role, 'member')
+})
+
+t.test('signup refuses bad passkeys and mass assignment', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const bad = await app.inject({ method: 'POST', url: '/api/auth/signup/', payload: { email: 'x@example.test', password: 'a long and unusual passphrase 42', passkey: 'definitely-not-a-passkey' } })
+  t.equal(bad.statusCode, 400)
+  t.equal(bad.json().field, 'passkey')
+  for (const extra of ['tenant_id', 'role', 'is_staff', 'user_id']) {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/signup/', payload: { email: 'x@example.test', password: 'a long and unusual passphrase 42', passkey: 'definitely-not-a-passkey', [extra]: 'owner' } })
+    t.equal(res.statusCode, 400, `${extra} is refused`)
+    t.equal(res.json().field, `body.${extra}`)
+  }
+})
+
+t.test('members cannot invite; admins cannot make owners; the last owner stays', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const owner = await signUp(app, services)
+  const member = await signUp(app, services, { tenantId: owner.tenantId, role: 'member' })
+  const admin = await signUp(app, services, { tenantId: owner.tenantId, role: 'admin' })
+  const denied = await app.inject({ method: 'POST', url: '/api/invites/', headers: { ...member.headers, 'x-tenant-id': owner.tenantId }, payload: {} })
+  t.equal(denied.statusCode, 403)
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM auth_event WHERE kind = 'permission_denied' AND user_id = ${member.id}`.execute(services.database.db)
+  t.equal(rows[0]?.n, 1, 'the denial is audited')
+
+  const adminMakesOwner = await app.inject({ method: 'PATCH', url: `/api/members/${member.id}/`, headers: { ...admin.headers, 'x-tenant-id': owner.tenantId }, payload: { role: 'owner' } })
+  t.equal(adminMakesOwner.statusCode, 403)
+  const demoteLastOwner = await app.inject({ method: 'PATCH', url: `/api/members/${owner.id}/`, headers: owner.headers, payload: { role: 'admin' } })
+  t.equal(demoteLastOwner.statusCode, 409)
+  const removeLastOwner = await app.inject({ method: 'DELETE', url: `/api/members/${owner.id}/`, headers: owner.headers })
+  t.equal(removeLastOwner.statusCode, 409)
+
+  const list = await app.inject({ method: 'GET', url: '/api/members/', headers: owner.headers })
+  t.same(list.json<Array<{ role: string }>>().map((m) => m.role).sort(), ['admin', 'member', 'owner'])
+
+  // A demotion takes effect on the very next request, without waiting for token expiry.
+  const demote = await app.inject({ method: 'PATCH', url: `/api/members/${admin.id}/`, headers: owner.headers, payload: { role: 'read_only' } })
+  t.equal(demote.statusCode, 200)
+  const afterDemotion = await app.inject({ method: 'POST', url: '/api/invites/', headers: { ...admin.headers, 'x-tenant-id': owner.tenantId }, payload: {} })
+  t.equal(afterDemotion.statusCode, 403)
+  const removed = await app.inject({ method: 'DELETE', url: `/api/members/${member.id}/`, headers: owner.headers })
+  t.equal(removed.statusCode, 204)
+  const gone = await app.inject({ method: 'GET', url: '/api/jobs/', headers: { ...member.headers, 'x-tenant-id': owner.tenantId } })
+  t.equal(gone.statusCode, 403, 'a removed member loses access at once')
+})
+
+t.test('a user picks one of their tenants with X-Tenant-ID, never another tenant', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const bob = await signUp(app, services)
+  const res = await app.inject({ method: 'GET', url: '/api/jobs/', headers: { ...bob.headers, 'x-tenant-id': alice.tenantId } })
+  t.equal(res.statusCode, 403)
+  t.equal(res.json().code, 'not_a_member')
+  const bad = await app.inject({ method: 'GET', url: '/api/jobs/', headers: { ...bob.headers, 'x-tenant-id': 'nope' } })
+  t.equal(bad.statusCode, 400)
+  t.ok(serviceHeader(services)['x-service-token'])
+})
