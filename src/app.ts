@@ -16,6 +16,8 @@ import type { Logger } from './platform/observability/logger.ts'
 import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes.ts'
 import { authRoutes } from './modules/identity/auth.routes.ts'
 import { memberRoutes } from './modules/identity/members.routes.ts'
+import { auditRoutes } from './modules/identity/audit.routes.ts'
+import { systemRoutes } from './modules/system/system.routes.ts'
 import { AuthService } from './modules/identity/auth.service.ts'
 import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { installAccessControl } from './platform/http/access-control.ts'
@@ -74,6 +76,10 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(healthRoutes, { checks: deps.readiness })
   await app.register(authRoutes, { config: deps.config, db: deps.db, auth })
   await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db })
+  await app.register(auditRoutes, { tenantDb: deps.tenantDb })
   await app.register(jobRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
+  if (deps.config.systemDashboardEnabled) {
+    await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness })
+  }
   return app
 }

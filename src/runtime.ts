@@ -74,7 +74,7 @@ export async function startServices (config: Config, url: string, logger: Logger
   boss.on('error', (error) => logger.error({ err: error }, 'pg-boss error'))
   await boss.start()
   const registry = options.registry ?? registerWorkflows(new JobRegistry())
-  const jobs = new JobPlatform({ db: database.db, boss, registry })
+  const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry })
   await jobs.ensureQueues(config.worker.heartbeatSeconds)
   await ensureFireQueue(boss)
   const schedules = new ScheduleService({ db: database.db, boss, registry, enqueue: (executor, input) => jobs.enqueue(executor, input) })

@@ -1,7 +1,7 @@
 // ExecutionContext (seed 000 §4): what a workflow knows about the job it runs for, and
 // the only way it records events or starts child jobs, so trace ids and provenance
 // flow through without every workflow having to remember them.
-import type { Db, Executor } from '../db/database.ts'
+import type { Db, Executor, Trx } from '../db/database.ts'
 import type { JsonObject } from '../db/json.ts'
 import type { EventLevel, Job } from './job.table.ts'
 
@@ -31,7 +31,13 @@ export interface ExecutionContext {
   readonly attempt: number
   /** Fires when the job is cancelled, its claim is lost, or the worker shuts down hard. */
   readonly signal: AbortSignal
+  /** Platform pool: sees every tenant. Prefer inTenant() for the job's own data. */
   readonly db: Db
+  /**
+   * Run `work` in a transaction bound to the job's tenant (row-level security applies, as
+   * for a request): a workflow acting for one tenant cannot touch another's rows.
+   */
+  inTenant<T>(work: (trx: Trx) => Promise<T>): Promise<T>
   log(message: string, options?: LogOptions): Promise<void>
   /**
    * Enqueue a child job (parent_job_id = this job, same trace, tenant and user).

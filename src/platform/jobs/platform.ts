@@ -14,11 +14,13 @@ import type { JobRegistry } from './registry.ts'
 
 export class JobPlatform {
   readonly db: Db
+  readonly tenantDb: Db
   readonly boss: PgBoss
   readonly registry: JobRegistry
 
-  constructor (deps: { db: Db; boss: PgBoss; registry: JobRegistry }) {
+  constructor (deps: { db: Db; tenantDb: Db; boss: PgBoss; registry: JobRegistry }) {
     this.db = deps.db
+    this.tenantDb = deps.tenantDb
     this.boss = deps.boss
     this.registry = deps.registry
   }

@@ -5,6 +5,7 @@ import type { TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { AppError, ValidationError } from '../errors.ts'
 import type { JsonObject } from '../db/json.ts'
+import type { Action } from '../../modules/identity/permissions.ts'
 import type { Workflow } from './context.ts'
 
 export interface JobTypeOptions {
@@ -29,12 +30,19 @@ export interface JobTypeOptions {
   payload?: TSchema
   /** One line for `jobs types` and the OpenAPI docs. */
   description?: string
+  /**
+   * The permission (permissions.ts) the enqueuing user must still hold when the job runs.
+   * Checked against their role at run time: a member demoted or removed after enqueueing
+   * does not get the work done with their old rights.
+   */
+  requires?: Action
 }
 
 export interface JobType {
   readonly type: string
   readonly workflow: Workflow
-  readonly options: Readonly<Required<Omit<JobTypeOptions, 'payload' | 'heartbeatSeconds' | 'concurrency' | 'description'>>> & {
+  readonly options: Readonly<Required<Omit<JobTypeOptions, 'payload' | 'heartbeatSeconds' | 'concurrency' | 'description' | 'requires'>>> & {
+    readonly requires: Action | undefined
     readonly heartbeatSeconds: number | undefined
     readonly concurrency: number | undefined
     readonly description: string
@@ -71,6 +79,7 @@ export class JobRegistry {
         batchSize: Math.max(2, options.batchSize ?? 4),
         concurrency: options.concurrency,
         description: options.description ?? '',
+        requires: options.requires,
       },
       validatePayload (payload: unknown): JsonObject {
         if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {

@@ -8,7 +8,9 @@ import { hostname } from 'node:os'
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import { fromKysely, type JobWithMetadata } from 'pg-boss'
+import { roleAllows } from '../../modules/identity/permissions.ts'
 import type { Db, Executor } from '../db/database.ts'
+import { withTenant } from '../db/tenant.ts'
 import { toJson, type JsonObject } from '../db/json.ts'
 import type { PgBoss } from './boss.ts'
 import type { ExecutionContext, LogOptions } from './context.ts'
@@ -35,6 +37,8 @@ export class JobCancelledError extends Error {
 
 export interface RunnerDeps {
   db: Db
+  /** The request pool (no platform flag) for ExecutionContext.inTenant(). */
+  tenantDb: Db
   boss: PgBoss
   registry: JobRegistry
   logger: Logger
@@ -163,6 +167,7 @@ export class JobRunner {
     const startedAt = performance.now()
     const ctx = this.#context(job, AbortSignal.any([controller.signal, message.signal]))
     try {
+      await this.#assertStillAllowed(jobType, job)
       const result = await jobType.workflow(ctx, job.payload)
       ctx.signal.throwIfAborted()
       return { kind: 'success', job, claim, result, durationMs: performance.now() - startedAt }
@@ -171,6 +176,20 @@ export class JobRunner {
       return { kind: 'failure', job, claim, error: failure, durationMs: performance.now() - startedAt }
     } finally {
       this.#running.delete(job.id)
+    }
+  }
+
+  /** The permission matrix again, at run time, against the user's current role. */
+  async #assertStillAllowed (jobType: JobType, job: Job): Promise<void> {
+    const action = jobType.options.requires
+    if (action === undefined || job.user_id === null || job.tenant_id === null) return
+    const membership = await this.#deps.db.selectFrom('tenant_membership as m')
+      .innerJoin('app_user as u', 'u.id', 'm.user_id')
+      .select(['m.role', 'm.is_active', 'u.is_active as user_active'])
+      .where('m.tenant_id', '=', job.tenant_id).where('m.user_id', '=', job.user_id)
+      .executeTakeFirst()
+    if (membership === undefined || !membership.is_active || !membership.user_active || !roleAllows(membership.role, action)) {
+      throw new PermanentJobError(`The user who asked for this job no longer has permission for ${action} in this workspace (role now: ${membership?.role ?? 'none'}).`)
     }
   }
 
@@ -187,6 +206,10 @@ export class JobRunner {
       attempt: job.attempt,
       signal,
       db: deps.db,
+      inTenant: (work) => {
+        if (job.tenant_id === null) throw new Error(`job ${job.id} belongs to no tenant; use ctx.db for platform work`)
+        return withTenant(deps.tenantDb, job.tenant_id, work)
+      },
       async log (message: string, options: LogOptions = {}): Promise<void> {
         const level = options.level ?? 'info'
         logger[level === 'warning' ? 'warn' : level]({ source: options.source ?? 'workflow', ...options.data }, message)

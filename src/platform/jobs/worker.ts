@@ -32,6 +32,7 @@ export class JobWorker {
     this.#options = options
     this.runner = new JobRunner({
       db: platform.db,
+      tenantDb: platform.tenantDb,
       boss: platform.boss,
       registry: platform.registry,
       logger,
