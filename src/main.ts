@@ -108,11 +108,14 @@ async function runServer (config: Config, logger: Logger, roles: { api: boolean;
 async function withServices (config: Config, logger: Logger, run: (services: Services) => Promise<number>): Promise<number> {
   const quiet = logger.child({}, { level: 'warn' })
   const location = await locateDatabase(config, quiet)
-  const services = await startServices(config, location.url, quiet, { worker: false, scheduler: false })
   try {
-    return await run(services)
+    const services = await startServices(config, location.url, quiet, { worker: false, scheduler: false })
+    try {
+      return await run(services)
+    } finally {
+      await services.stop()
+    }
   } finally {
-    await services.stop()
     if (location.embedded?.owned === true) await location.embedded.stop()
   }
 }

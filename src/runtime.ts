@@ -62,6 +62,11 @@ export async function startServices (config: Config, url: string, logger: Logger
     await assertRlsApplies(database.pool)
   } catch (error) {
     await database.close()
+    const code = (error as { code?: string }).code
+    if (config.appDatabaseUrl === undefined && (code === '28P01' || code === '28000')) {
+      throw new Error('The service role afterresume_app cannot sign in: it does not exist yet or its password was derived from another SECRET_KEY. ' +
+        'Run `afterresume migrate` (or start `serve` once) with this SECRET_KEY to create or update it.', { cause: error })
+    }
     throw error
   }
   const boss = createBoss(url, {

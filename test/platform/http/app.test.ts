@@ -3,6 +3,7 @@ import { buildApp } from '../../../src/app.ts'
 import { connectDatabase } from '../../../src/platform/db/database.ts'
 import { readinessChecks } from '../../../src/runtime.ts'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
+import { serviceHeader } from '../../helpers/auth.ts'
 
 t.test('health, readiness, docs and error shapes', async (t) => {
   const services = await startTestServices(t)
@@ -22,7 +23,7 @@ t.test('health, readiness, docs and error shapes', async (t) => {
   t.ok(openapi.json().paths['/api/readyz'], 'routes are documented')
   t.equal((await app.inject({ method: 'GET', url: '/api/docs' })).statusCode, 200)
 
-  const missing = await app.inject({ method: 'GET', url: '/api/nothing-here' })
+  const missing = await app.inject({ method: 'GET', url: '/api/nothing-here', headers: serviceHeader(services) })
   t.equal(missing.statusCode, 404)
   t.equal(missing.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.match(missing.json(), { status: 404, code: 'route_not_found', title: 'Not Found' })
