@@ -9,6 +9,8 @@
 --                    sign-in flows that run before a tenant is chosen), which open with
 --                    the startup option -c app.platform=on.
 -- A request handler's query that forgets its tenant filter still sees one tenant only.
+-- Policies call the functions as scalar subqueries, (SELECT app_tenant()): PostgreSQL
+-- then evaluates them once per statement instead of once per row.
 
 CREATE FUNCTION app_tenant() RETURNS uuid
   LANGUAGE sql STABLE
@@ -153,28 +155,28 @@ CREATE INDEX job_tenant_active_idx ON job (tenant_id) WHERE status IN ('queued',
 
 ALTER TABLE tenant ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON tenant USING (id = app_tenant() OR app_platform()) WITH CHECK (id = app_tenant() OR app_platform());
+CREATE POLICY tenant_isolation ON tenant USING (id = (SELECT app_tenant()) OR (SELECT app_platform())) WITH CHECK (id = (SELECT app_tenant()) OR (SELECT app_platform()));
 
 ALTER TABLE tenant_membership ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant_membership FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON tenant_membership USING (tenant_id = app_tenant() OR app_platform()) WITH CHECK (tenant_id = app_tenant() OR app_platform());
+CREATE POLICY tenant_isolation ON tenant_membership USING (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform())) WITH CHECK (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform()));
 
 ALTER TABLE job ENABLE ROW LEVEL SECURITY;
 ALTER TABLE job FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON job USING (tenant_id = app_tenant() OR app_platform()) WITH CHECK (tenant_id = app_tenant() OR app_platform());
+CREATE POLICY tenant_isolation ON job USING (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform())) WITH CHECK (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform()));
 
 ALTER TABLE event ENABLE ROW LEVEL SECURITY;
 ALTER TABLE event FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON event USING (tenant_id = app_tenant() OR app_platform()) WITH CHECK (tenant_id = app_tenant() OR app_platform());
+CREATE POLICY tenant_isolation ON event USING (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform())) WITH CHECK (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform()));
 
 ALTER TABLE schedule ENABLE ROW LEVEL SECURITY;
 ALTER TABLE schedule FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON schedule USING (tenant_id = app_tenant() OR app_platform()) WITH CHECK (tenant_id = app_tenant() OR app_platform());
+CREATE POLICY tenant_isolation ON schedule USING (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform())) WITH CHECK (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform()));
 
 ALTER TABLE invite ENABLE ROW LEVEL SECURITY;
 ALTER TABLE invite FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON invite USING (tenant_id = app_tenant() OR app_platform()) WITH CHECK (tenant_id = app_tenant() OR app_platform());
+CREATE POLICY tenant_isolation ON invite USING (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform())) WITH CHECK (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform()));
 
 ALTER TABLE auth_event ENABLE ROW LEVEL SECURITY;
 ALTER TABLE auth_event FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON auth_event USING (tenant_id = app_tenant() OR app_platform()) WITH CHECK (tenant_id = app_tenant() OR tenant_id IS NULL OR app_platform());
+CREATE POLICY tenant_isolation ON auth_event USING (tenant_id = (SELECT app_tenant()) OR (SELECT app_platform())) WITH CHECK (tenant_id = (SELECT app_tenant()) OR tenant_id IS NULL OR (SELECT app_platform()));

@@ -9,7 +9,7 @@ export function registerWorkflows (registry: JobRegistry): JobRegistry {
   registry.register('system.echo', echo, {
     description: 'Returns its payload (smoke tests, benchmarks). Optional sleep_ms and fail_attempts.',
     // Echo jobs are tiny: fetch them in batches and record their outcomes together.
-    batchSize: 50,
+    batchSize: 500,
     retryDelay: 1,
     payload: Type.Object({
       sleep_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
