@@ -258,7 +258,9 @@ function readLlm (r: Reader, provider: string): Config['llm'] {
     case 'openai':
     case 'vllm':
     case 'ollama': {
-      const baseUrl = need(provider === 'openai' ? 'LLM_BASE_URL' : provider === 'vllm' ? 'LLM_VLLM_ENDPOINT' : 'OLLAMA_ENDPOINT')
+      let baseUrl = need(provider === 'openai' ? 'LLM_BASE_URL' : provider === 'vllm' ? 'LLM_VLLM_ENDPOINT' : 'OLLAMA_ENDPOINT')
+      // Ollama serves its OpenAI-compatible API under /v1; people usually give the bare server address.
+      if (provider === 'ollama' && baseUrl !== undefined && !/\/v1\/?$/.test(baseUrl)) baseUrl = `${baseUrl.replace(/\/+$/, '')}/v1`
       if (model === undefined) r.problems.push(`LLM_PROVIDER=${provider} needs LLM_MODEL_NAME (the model the server should run).`)
       return { provider, baseUrl, apiKey, model, timeoutMs }
     }

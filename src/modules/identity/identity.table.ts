@@ -14,6 +14,7 @@ export interface TenantTable {
   is_active: Generated<boolean>
   max_concurrent_jobs: Generated<number>
   max_jobs_per_day: Generated<number>
+  llm_monthly_token_budget: Generated<number | null>
   created_at: DefaultedTimestamp
   updated_at: DefaultedTimestamp
 }

@@ -2,10 +2,11 @@
 // against a misspelt column fails the typecheck rather than production.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
+import type { AiTables } from '../../modules/ai/llm.table.ts'
 import type { IdentityTables } from '../../modules/identity/identity.table.ts'
 import type { JobTables } from '../jobs/job.table.ts'
 
-export interface Database extends JobTables, IdentityTables {}
+export interface Database extends JobTables, IdentityTables, AiTables {}
 
 export type Db = Kysely<Database>
 /** A function taking `Executor` works both inside a caller's transaction and on its own. */
