@@ -21,6 +21,9 @@ import { systemRoutes } from './modules/system/system.routes.ts'
 import { AuthService } from './modules/identity/auth.service.ts'
 import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { installAccessControl } from './platform/http/access-control.ts'
+import { installSecurityHeaders } from './platform/http/security-headers.ts'
+import { installCors } from './platform/http/cors.ts'
+import { installRateLimits } from './platform/http/rate-limit.ts'
 
 export interface AppDeps {
   config: Config
@@ -56,6 +59,11 @@ export async function buildApp (deps: AppDeps): Promise<App> {
 
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
   installCorrelation(app)
+  // Before access control, whose onRequest hook must run after these: error replies carry
+  // the security headers, preflights are answered unauthenticated, floods are limited first.
+  await installSecurityHeaders(app, { isProduction: deps.config.isProduction })
+  await installCors(app, deps.config.http)
+  installRateLimits(app, { db: deps.db })
 
   await app.register(swagger, {
     openapi: {

@@ -32,7 +32,9 @@ export async function signUp (app: App, services: Services, options: { email?: s
     createdBy: null,
     ...(options.tenantId !== undefined && { tenantId: options.tenantId, role: options.role ?? 'member' }),
   }, NO_REQUEST)
-  const response = await app.inject({ method: 'POST', url: '/api/auth/signup/', payload: { email, password, passkey, display_name: `User ${counter}` } })
+  // Each test user signs up from an address of its own, as people do; the signup rate
+  // limit (5 a minute per client) is tested on its own.
+  const response = await app.inject({ method: 'POST', url: '/api/auth/signup/', remoteAddress: `198.51.100.${counter % 250 + 1}`, payload: { email, password, passkey, display_name: `User ${counter}` } })
   if (response.statusCode !== 201) throw new Error(`signup failed: ${response.statusCode} ${response.body}`)
   const body = response.json<{ access: string; user: { id: string; tenant_id: string; role: Role } }>()
   const cookie = response.cookies.find((c) => c.name === services.config.auth.refreshCookieName)

@@ -6,6 +6,7 @@ import { CancelListener } from './cancellation.ts'
 import type { JobPlatform } from './platform.ts'
 import { JobRunner } from './runner.ts'
 import { FIRE_QUEUE, type ScheduleService } from './schedules.ts'
+import { pruneCounters } from '../db/counters.ts'
 import { sweepOrphanedJobs } from './sweeper.ts'
 
 export interface WorkerOptions {
@@ -24,6 +25,7 @@ export class JobWorker {
   readonly runner: JobRunner
   readonly #listener: CancelListener
   #sweepTimer: NodeJS.Timeout | undefined
+  #lastPrune = 0
 
   constructor (platform: JobPlatform, schedules: ScheduleService, logger: Logger, options: WorkerOptions) {
     this.#platform = platform
@@ -63,6 +65,11 @@ export class JobWorker {
       const swept = await sweepOrphanedJobs(this.#platform.db)
       if (swept > 0) this.#logger.warn({ swept }, 'reconciled jobs whose delivery moved on without a recorded outcome')
       await this.#schedules.reconcile()
+      // Rate-limit windows older than a day are dead weight; every few minutes is plenty.
+      if (Date.now() - this.#lastPrune > 5 * 60_000) {
+        await pruneCounters(this.#platform.db)
+        this.#lastPrune = Date.now()
+      }
     } catch (error) {
       this.#logger.error({ err: error }, 'sweep failed')
     }

@@ -1,0 +1,124 @@
+import t from 'tap'
+import { clientKey } from '../../../src/platform/http/rate-limit.ts'
+import { serviceHeader } from '../../helpers/auth.ts'
+import { buildTestApp, startTestServices } from '../../helpers/services.ts'
+
+// Counters are fixed windows aligned to the clock (date_bin from 2000-01-01), so a burst
+// that straddles a boundary is split across two windows. Start bursts that need one
+// window with enough of it left.
+async function freshWindow (windowSeconds: number, needSeconds: number): Promise<void> {
+  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000))
+  if (left < needSeconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 50))
+}
+
+t.test('sign-in: the 11th attempt in a minute from one address is a 429 with Retry-After, audited once', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const attempt = (i: number, options: { url?: string; remoteAddress?: string } = {}) => app.inject({
+    method: 'POST',
+    url: options.url ?? (i % 2 === 0 ? '/api/auth/login' : '/api/auth/login/'),
+    ...(options.remoteAddress !== undefined && { remoteAddress: options.remoteAddress }),
+    // A new e-mail each time, so the per-e-mail lockout (5 failures) is not what answers.
+    payload: { email: `guess${i}@example.test`, password: 'not the password at all' },
+  })
+  await freshWindow(60, 8)
+
+  for (let i = 1; i <= 10; i++) {
+    const response = await attempt(i)
+    t.equal(response.statusCode, 401, `attempt ${i} reaches the login`)
+    t.equal(response.headers['ratelimit-limit'], '10')
+    t.equal(response.headers['ratelimit-remaining'], String(10 - i))
+  }
+  const limited = await attempt(11)
+  t.equal(limited.statusCode, 429)
+  t.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(limited.json(), { status: 429, code: 'rate_limited', title: 'Too Many Requests' })
+  t.match(limited.json().detail, /limit is 10 per minute\. Try again in \d+ seconds/)
+  const retryAfter = Number(limited.headers['retry-after'])
+  t.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After is the rest of the window (${retryAfter})`)
+  t.equal(limited.headers['ratelimit-remaining'], '0')
+  t.equal(limited.headers['ratelimit-reset'], limited.headers['retry-after'])
+  t.equal(limited.headers['x-frame-options'], 'DENY', '429s carry the security headers')
+
+  const script = await attempt(12, { url: '/api/auth/token' })
+  t.equal(script.statusCode, 429, 'the script token endpoint shares the sign-in allowance')
+  t.equal((await attempt(13)).statusCode, 429)
+  const elsewhere = await attempt(14, { remoteAddress: '198.51.100.7' })
+  t.equal(elsewhere.statusCode, 401, 'another address has its own allowance')
+
+  const events = await services.database.db.selectFrom('auth_event').selectAll().where('kind', '=', 'rate_limited').execute()
+  t.equal(events.length, 1, 'one audit row per bucket and window, however many requests are refused')
+  t.match(events[0], { outcome: 'denied', ip: '127.0.0.1', detail: { group: 'sign-in', max: 10, window_seconds: 60, path: '/api/auth/login' } })
+})
+
+t.test('limits are checked before access control, and routes can declare their own', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  app.get('/api/test/guarded', { config: { access: 'profile:read', rateLimit: { group: 'test-guarded', max: 2, windowSeconds: 3600 } } }, async () => ({ ok: true }))
+  app.get('/api/test/open', { config: { public: true } }, async () => ({ ok: true }))
+  await freshWindow(3600, 8)
+
+  for (let i = 1; i <= 2; i++) {
+    const response = await app.inject({ method: 'GET', url: '/api/test/guarded' })
+    t.equal(response.json().code, 'invalid_service_token', `request ${i}: refused by access control`)
+    t.equal(response.headers['ratelimit-limit'], '2', 'the route\'s own limit is the one described')
+  }
+  const flood = await app.inject({ method: 'GET', url: '/api/test/guarded' })
+  t.equal(flood.statusCode, 429, 'unauthenticated floods are limited too: the limit runs first')
+  t.equal(flood.json().code, 'rate_limited')
+  t.ok(Number(flood.headers['retry-after']) > 60, 'Retry-After counts to the end of the hour window')
+
+  const open = await app.inject({ method: 'GET', url: '/api/test/open', headers: serviceHeader(services) })
+  t.equal(open.statusCode, 200)
+  t.equal(open.headers['ratelimit-limit'], '600', 'every /api route has the default per-client limit')
+  t.equal(Number(open.headers['ratelimit-remaining']), 600 - 4, 'the default counts every /api request from the client')
+
+  const health = await app.inject({ method: 'GET', url: '/api/healthz' })
+  t.equal(health.statusCode, 200)
+  t.notOk(health.headers['ratelimit-limit'], 'health probes are not counted')
+})
+
+t.test('the client key is the socket address unless TRUST_PROXY is set', async (t) => {
+  const route = { config: { public: true, rateLimit: { group: 'test-xff', max: 1, windowSeconds: 3600 } } } as const
+  const call = (app: Awaited<ReturnType<typeof buildTestApp>>, forwardedFor: string) =>
+    app.inject({ method: 'GET', url: '/api/test/limited', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor, ...serviceToken } })
+  let serviceToken: Record<string, string> = {}
+  await freshWindow(3600, 8)
+
+  await t.test('TRUST_PROXY=false: a forged X-Forwarded-For buys nothing', async (t) => {
+    const services = await startTestServices(t)
+    t.equal(services.config.http.trustProxy, false)
+    serviceToken = serviceHeader(services)
+    const app = await buildTestApp(t, services)
+    app.get('/api/test/limited', route, async () => ({ ok: true }))
+    t.equal((await call(app, '203.0.113.1')).statusCode, 200)
+    const second = await call(app, '203.0.113.2')
+    t.equal(second.statusCode, 429, 'different X-Forwarded-For, same socket address: one bucket')
+    const buckets = await services.database.db.selectFrom('rate_limit_counter').select(['bucket', 'hits']).where('bucket', 'like', 'rate:test-xff:%').execute()
+    t.same(buckets, [{ bucket: 'rate:test-xff:10.0.0.1', hits: 2 }])
+  })
+
+  await t.test('TRUST_PROXY=true: each forwarded client has its own bucket', async (t) => {
+    const services = await startTestServices(t, { env: { TRUST_PROXY: 'true' } })
+    serviceToken = serviceHeader(services)
+    const app = await buildTestApp(t, services)
+    app.get('/api/test/limited', route, async () => ({ ok: true }))
+    t.equal((await call(app, '203.0.113.1')).statusCode, 200)
+    t.equal((await call(app, '203.0.113.2')).statusCode, 200, 'another forwarded client is not limited')
+    t.equal((await call(app, '203.0.113.1')).statusCode, 429, 'the same forwarded client is')
+    const event = await services.database.db.selectFrom('auth_event').select('ip').where('kind', '=', 'rate_limited').executeTakeFirstOrThrow()
+    t.equal(event.ip, '203.0.113.1', 'the audit row names the forwarded client')
+  })
+})
+
+t.test('client keys: IPv6 by /64, IPv4-mapped as IPv4', async (t) => {
+  t.equal(clientKey('192.0.2.10'), '192.0.2.10')
+  t.equal(clientKey('::ffff:192.0.2.10'), '192.0.2.10')
+  t.equal(clientKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd'), '2001:db8:1:2::/64')
+  t.equal(clientKey('2001:db8:1:2::1'), '2001:db8:1:2::/64', 'rotating the interface id does not help')
+  t.equal(clientKey('2001:DB8:0001:0002:1::'), '2001:db8:1:2::/64', 'spelling does not matter')
+  t.equal(clientKey('2001:db8::1'), '2001:db8:0:0::/64')
+  t.equal(clientKey('::1'), '0:0:0:0::/64')
+  t.equal(clientKey('fe80::1%eth0'), 'fe80:0:0:0::/64')
+  t.not(clientKey('2001:db8:1:2::1'), clientKey('2001:db8:1:3::1'), 'another /64 is another client')
+})
