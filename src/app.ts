@@ -20,10 +20,16 @@ import { auditRoutes } from './modules/identity/audit.routes.ts'
 import { systemRoutes } from './modules/system/system.routes.ts'
 import { AuthService } from './modules/identity/auth.service.ts'
 import { jobRoutes } from './modules/jobs/jobs.routes.ts'
+import { reportRoutes } from './modules/reports/reports.routes.ts'
+import { scheduleRoutes } from './modules/reports/schedules.routes.ts'
+import { shareRoutes } from './modules/reports/share.routes.ts'
+import { skillRoutes } from './modules/reports/skills.routes.ts'
+import { gamificationRoutes } from './modules/gamification/gamification.routes.ts'
 import { installAccessControl } from './platform/http/access-control.ts'
 import { installSecurityHeaders } from './platform/http/security-headers.ts'
 import { installCors } from './platform/http/cors.ts'
 import { installRateLimits } from './platform/http/rate-limit.ts'
+import { worklogRoutes } from './modules/worklog/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -86,6 +92,12 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db })
   await app.register(auditRoutes, { tenantDb: deps.tenantDb })
   await app.register(jobRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
+  await app.register(skillRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
+  await app.register(reportRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
+  await app.register(shareRoutes, { config: deps.config, tenantDb: deps.tenantDb, db: deps.db })
+  await app.register(scheduleRoutes, { db: deps.db, schedules: deps.schedules })
+  await app.register(gamificationRoutes, { tenantDb: deps.tenantDb, db: deps.db })
+  await app.register(worklogRoutes, { tenantDb: deps.tenantDb })
   if (deps.config.systemDashboardEnabled) {
     await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness })
   }

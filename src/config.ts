@@ -56,6 +56,8 @@ export const SETTINGS = {
   LLM_VLLM_ENDPOINT: { kind: 'url', help: 'vLLM base URL (…/v1) for LLM_PROVIDER=vllm.' },
   OLLAMA_ENDPOINT: { kind: 'url', help: 'Ollama base URL for LLM_PROVIDER=ollama.' },
   LLM_MODEL_NAME: { kind: 'string', help: 'Model identifier sent to the LLM server.' },
+  WORKFLOW_AUTO_CHAIN: { kind: 'bool', default: 'true', help: 'worklog.analyze enqueues skills.extract as a child job when it succeeds.' },
+  WORKLOG_AUTO_ANALYZE: { kind: 'bool', default: 'true', help: 'Creating or updating a work log enqueues worklog.analyze in the same transaction.' },
   LLM_TIMEOUT_MS: { kind: 'int', default: '60000', help: 'Per-request LLM timeout.' },
 } as const satisfies Record<string, Setting>
 
@@ -102,6 +104,10 @@ export interface Config {
   readonly storage:
     | { readonly kind: 'local'; readonly root: string }
     | { readonly kind: 'minio'; readonly endpoint: string; readonly accessKey: string; readonly secretKey: string; readonly secure: boolean; readonly bucket: string }
+  readonly workflows: {
+    readonly autoChain: boolean
+    readonly autoAnalyze: boolean
+  }
   readonly llm: {
     readonly provider: 'local' | 'openai' | 'vllm' | 'ollama'
     readonly baseUrl: string | undefined
@@ -235,6 +241,7 @@ export function loadConfig (env: Env = process.env): Config {
       sweepIntervalSeconds: Math.max(1, r.int('JOB_SWEEP_INTERVAL_SECONDS')),
     },
     storage,
+    workflows: { autoChain: r.bool('WORKFLOW_AUTO_CHAIN'), autoAnalyze: r.bool('WORKLOG_AUTO_ANALYZE') },
     llm,
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems)

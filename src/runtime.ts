@@ -17,6 +17,7 @@ import { JobWorker, ensureFireQueue } from './platform/jobs/worker.ts'
 import type { Logger } from './platform/observability/logger.ts'
 import { sql } from 'kysely'
 import { registerWorkflows } from './workflows/index.ts'
+import { createLlmProvider } from './platform/llm/index.ts'
 
 export interface DatabaseLocation {
   url: string
@@ -78,7 +79,16 @@ export async function startServices (config: Config, url: string, logger: Logger
   })
   boss.on('error', (error) => logger.error({ err: error }, 'pg-boss error'))
   await boss.start()
-  const registry = options.registry ?? registerWorkflows(new JobRegistry())
+  const registry = options.registry ?? registerWorkflows(new JobRegistry(), {
+    llm: createLlmProvider({
+      provider: config.llm.provider,
+      ...(config.llm.baseUrl !== undefined && { baseUrl: config.llm.baseUrl }),
+      ...(config.llm.apiKey !== undefined && { apiKey: config.llm.apiKey }),
+      ...(config.llm.model !== undefined && { model: config.llm.model }),
+      timeoutMs: config.llm.timeoutMs,
+    }),
+    autoChain: config.workflows.autoChain,
+  })
   const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry })
   await jobs.ensureQueues(config.worker.heartbeatSeconds)
   await ensureFireQueue(boss)

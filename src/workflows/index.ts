@@ -2,10 +2,15 @@
 // workflow exists: enqueueing anything else is refused with a clear error.
 import { Type } from 'typebox'
 import type { JobRegistry } from '../platform/jobs/registry.ts'
+import { LocalLlmProvider } from '../platform/llm/local.provider.ts'
+import { registerAiWorkflows, type AiWorkflowDeps } from './ai/index.ts'
 import { computeMetrics } from './system/compute-metrics.ts'
 import { echo } from './system/echo.ts'
+import { REWARD_EVALUATE, RewardEvaluatePayload, rewardEvaluate } from './gamification/reward-evaluate.ts'
 
-export function registerWorkflows (registry: JobRegistry): JobRegistry {
+/** Without deps (tests, tools) the AI workflows use the built-in deterministic provider. */
+export function registerWorkflows (registry: JobRegistry, ai: AiWorkflowDeps = { llm: new LocalLlmProvider(), autoChain: true }): JobRegistry {
+  registerAiWorkflows(registry, ai)
   registry.register('system.echo', echo, {
     description: 'Returns its payload (smoke tests, benchmarks). Optional sleep_ms and fail_attempts.',
     // Echo jobs are tiny: fetch them in batches and record their outcomes together.
@@ -22,5 +27,6 @@ export function registerWorkflows (registry: JobRegistry): JobRegistry {
       window_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 366 })),
     }, { additionalProperties: false }),
   })
+  registry.register(REWARD_EVALUATE, rewardEvaluate, { description: 'XP, streak, badges and weekly challenges for one work-log entry (idempotent).', payload: RewardEvaluatePayload, requires: 'gamification:read', retryLimit: 5 })
   return registry
 }

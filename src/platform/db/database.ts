@@ -5,8 +5,10 @@ import pg from 'pg'
 import type { AiTables } from '../../modules/ai/llm.table.ts'
 import type { IdentityTables } from '../../modules/identity/identity.table.ts'
 import type { JobTables } from '../jobs/job.table.ts'
+import type { WorklogTables } from '../../modules/worklog/worklog.table.ts'
+import type { GamificationTables } from '../../modules/gamification/gamification.table.ts'
 
-export interface Database extends JobTables, IdentityTables, AiTables {}
+export interface Database extends JobTables, IdentityTables, AiTables, WorklogTables, GamificationTables {}
 
 export type Db = Kysely<Database>
 /** A function taking `Executor` works both inside a caller's transaction and on its own. */

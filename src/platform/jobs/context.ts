@@ -3,7 +3,7 @@
 // flow through without every workflow having to remember them.
 import type { Db, Executor, Trx } from '../db/database.ts'
 import type { JsonObject } from '../db/json.ts'
-import type { EventLevel, Job } from './job.table.ts'
+import type { EventLevel, Job, JobTrigger } from './job.table.ts'
 
 export interface LogOptions {
   level?: EventLevel
@@ -23,12 +23,16 @@ export interface ChildJobInput {
 export interface ExecutionContext {
   readonly jobId: string
   readonly type: string
+  /** Who asked: api, schedule, retry or system (a chained child). */
+  readonly trigger: JobTrigger
   readonly traceId: string
   readonly tenantId: string | null
   readonly userId: string | null
   readonly parentJobId: string | null
   /** 1 on the first attempt, 2 on the first retry, … */
   readonly attempt: number
+  /** No retry follows if this attempt fails (a workflow may then record the failure on its data). */
+  readonly isLastAttempt: boolean
   /** Fires when the job is cancelled, its claim is lost, or the worker shuts down hard. */
   readonly signal: AbortSignal
   /** Platform pool: sees every tenant. Prefer inTenant() for the job's own data. */

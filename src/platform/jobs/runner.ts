@@ -199,11 +199,13 @@ export class JobRunner {
     return {
       jobId: job.id,
       type: job.type,
+      trigger: job.trigger,
       traceId: job.trace_id,
       tenantId: job.tenant_id,
       userId: job.user_id,
       parentJobId: job.parent_job_id,
       attempt: job.attempt,
+      isLastAttempt: job.attempt > job.max_retries,
       signal,
       db: deps.db,
       inTenant: (work) => {

@@ -1,0 +1,113 @@
+// /api/schedules/*: a person's own report schedules ("a weekly report every Friday at
+// 17:00 my time"). Each is a platform schedule (cron + time zone) that enqueues
+// report.generate for them; the reports land in /api/reports/.
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Db } from '../../platform/db/database.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import type { Schedule } from '../../platform/jobs/job.table.ts'
+import type { ScheduleService } from '../../platform/jobs/schedules.ts'
+
+const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
+const Scope = {
+  client_id: Type.Optional(Type.String({ format: 'uuid' })),
+  project_id: Type.Optional(Type.String({ format: 'uuid' })),
+  sprint_id: Type.Optional(Type.String({ format: 'uuid' })),
+}
+const ScheduleOut = Type.Object({
+  id: Type.String(), name: Type.String(), kind: Type.String(), cron: Type.String(), timezone: Type.String(), enabled: Type.Boolean(),
+  scope: Type.Record(Type.String(), Type.String()),
+  last_run_at: Type.Union([Type.String(), Type.Null()]), next_run_at: Type.Union([Type.String(), Type.Null()]),
+})
+
+function scheduleOut (s: Schedule) {
+  const { kind, user_id: _user, ...scope } = s.payload as Record<string, string>
+  return {
+    // Names are unique per tenant, so each person's are stored prefixed with their id.
+    id: s.id, name: s.name.replace(/^[0-9a-f-]{36}:/, ''), kind: kind ?? '', cron: s.cron, timezone: s.timezone, enabled: s.enabled, scope,
+    last_run_at: s.last_run_at?.toISOString() ?? null, next_run_at: s.next_run_at?.toISOString() ?? null,
+  }
+}
+
+export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: ScheduleService }> = async (app, { db, schedules }) => {
+  const tags = ['schedules']
+  const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+  const mine = async (id: string, tenantId: string, userId: string): Promise<Schedule> => {
+    const schedule = await schedules.get(id, tenantId)
+    if (schedule.user_id !== userId || schedule.job_type !== 'report.generate') throw new NotFoundError('Schedule', 'id')
+    return schedule
+  }
+
+  app.get('/api/schedules', {
+    schema: { tags, summary: 'Your report schedules', response: { 200: Type.Array(ScheduleOut) } },
+    config: { access: 'schedules:read' },
+  }, async (request) => {
+    const { tenantId, userId } = request.principal!
+    return (await schedules.list({ tenantId, userId })).filter((s) => s.job_type === 'report.generate').map(scheduleOut)
+  })
+
+  app.post('/api/schedules', {
+    schema: {
+      tags, summary: 'Schedule a report (cron in your time zone, e.g. "0 17 * * 5")',
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        kind: ReportKind,
+        cron: Type.String({ minLength: 1, maxLength: 100 }),
+        timezone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA zone; defaults to your profile\'s time zone.' })),
+        enabled: Type.Optional(Type.Boolean()),
+        ...Scope,
+      }, { additionalProperties: false }),
+      response: { 201: ScheduleOut },
+    },
+    config: { access: 'schedules:write' },
+  }, async (request, reply) => {
+    const { tenantId, userId } = request.principal!
+    const { name, kind, cron, timezone, enabled, ...scope } = request.body
+    const profile = await db.selectFrom('user_profile').select('time_zone').where('user_id', '=', userId).executeTakeFirst()
+    const created = await schedules.create({
+      name: `${userId}:${name}`,
+      jobType: 'report.generate',
+      cron,
+      timezone: timezone ?? profile?.time_zone ?? 'UTC',
+      payload: { kind, user_id: userId, ...scope },
+      tenantId,
+      userId,
+      ...(enabled !== undefined && { enabled }),
+    })
+    return reply.status(201).send(scheduleOut(created))
+  })
+
+  app.patch('/api/schedules/:id', {
+    schema: {
+      tags, summary: 'Change a report schedule',
+      params: IdParams,
+      body: Type.Object({
+        kind: Type.Optional(ReportKind), cron: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        timezone: Type.Optional(Type.String({ maxLength: 64 })), enabled: Type.Optional(Type.Boolean()), ...Scope,
+      }, { additionalProperties: false }),
+      response: { 200: ScheduleOut },
+    },
+    config: { access: 'schedules:write' },
+  }, async (request) => {
+    const { tenantId, userId } = request.principal!
+    const current = await mine(request.params.id, tenantId, userId)
+    const { kind, cron, timezone, enabled, ...scope } = request.body
+    const payload = { ...current.payload, ...(kind !== undefined && { kind }), ...scope }
+    const updated = await schedules.update(current.id, {
+      payload,
+      ...(cron !== undefined && { cron }),
+      ...(timezone !== undefined && { timezone }),
+      ...(enabled !== undefined && { enabled }),
+    }, tenantId)
+    return scheduleOut(updated)
+  })
+
+  app.delete('/api/schedules/:id', {
+    schema: { tags, summary: 'Delete a report schedule', params: IdParams, response: { 204: Type.Null() } },
+    config: { access: 'schedules:write' },
+  }, async (request, reply) => {
+    const { tenantId, userId } = request.principal!
+    await schedules.remove((await mine(request.params.id, tenantId, userId)).id, tenantId)
+    return reply.status(204).send(null)
+  })
+}

@@ -1,0 +1,40 @@
+// DRF-style page-number pagination: ?page=&page_size=, answered as
+// { count, next, previous, results } with absolute next/previous links that keep the
+// request's other query parameters.
+import { Type, type TSchema } from 'typebox'
+import type { FastifyRequest } from 'fastify'
+
+export const PageParams = {
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+}
+
+export function PageOf<T extends TSchema> (item: T) {
+  return Type.Object({
+    count: Type.Integer(),
+    next: Type.Union([Type.String(), Type.Null()]),
+    previous: Type.Union([Type.String(), Type.Null()]),
+    results: Type.Array(item),
+  })
+}
+
+export interface PageRequest { page: number; pageSize: number; limit: number; offset: number }
+
+export function pageRequest (query: { page?: number; page_size?: number }): PageRequest {
+  const page = query.page ?? 1
+  const pageSize = query.page_size ?? 50
+  return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize }
+}
+
+export function pageLinks (request: FastifyRequest, page: PageRequest, count: number): { next: string | null; previous: string | null } {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`)
+  const link = (target: number): string => {
+    url.searchParams.set('page', String(target))
+    return url.toString()
+  }
+  const lastPage = Math.max(1, Math.ceil(count / page.pageSize))
+  return {
+    next: page.page < lastPage ? link(page.page + 1) : null,
+    previous: page.page > 1 ? link(Math.min(page.page - 1, lastPage)) : null,
+  }
+}

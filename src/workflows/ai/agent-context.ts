@@ -1,0 +1,29 @@
+// Agents are pure and log synchronously; workflows turn those lines into `agent` events
+// on the job's timeline and wait for them before moving on.
+import type { AgentContext } from '../../agents/agent.types.ts'
+import type { ExecutionContext } from '../../platform/jobs/context.ts'
+import type { JsonObject } from '../../platform/db/json.ts'
+
+export interface AgentScope {
+  agent: AgentContext
+  /** Resolves once every line the agent logged is stored. */
+  flush(): Promise<void>
+}
+
+export function agentScope (ctx: ExecutionContext): AgentScope {
+  const pending: Array<Promise<void>> = []
+  return {
+    agent: {
+      signal: ctx.signal,
+      log (level, message, data) {
+        pending.push(ctx.log(message, { level, source: 'agent', ...(data !== undefined && { data: data as JsonObject }) }))
+      },
+    },
+    async flush () { await Promise.all(pending) },
+  }
+}
+
+/** Dates come back from PostgreSQL as Dates at midnight UTC; agents speak ISO days. */
+export function isoDay (value: Date | string): string {
+  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10)
+}

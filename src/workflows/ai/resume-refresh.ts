@@ -1,0 +1,86 @@
+// resume.refresh (seed 000 workflow 4): build the resume from the profile, the bullets
+// the person selected (then the AI's best), their projects and their skills. Stored as
+// JSON Resume — validated against the official schema before it is saved — and as
+// Markdown; PDF and DOCX are rendered from it on download.
+import { Type } from 'typebox'
+import { composeResume } from '../../agents/resume.agent.ts'
+import type { SkillKind } from '../../agents/agent.types.ts'
+import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
+import { validateJsonResume } from '../../modules/reports/json-resume.ts'
+import { toJson } from '../../platform/db/json.ts'
+import type { ExecutionContext } from '../../platform/jobs/context.ts'
+import { PermanentJobError } from '../../platform/jobs/runner.ts'
+import type { LlmProvider } from '../../platform/llm/llm.types.ts'
+import { agentScope, isoDay } from './agent-context.ts'
+
+export const ResumeRefreshPayload = Type.Object({ user_id: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false })
+
+interface ProfileLink { network?: string; url?: string; username?: string }
+
+export function resumeRefresh (deps: { llm: LlmProvider }) {
+  return async (ctx: ExecutionContext, payload: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const userId = typeof payload.user_id === 'string' ? payload.user_id : ctx.userId
+    if (userId === null) throw new PermanentJobError('resume.refresh needs a user.')
+    const existing = await ctx.inTenant((trx) => trx.selectFrom('resume').select('id').where('job_id', '=', ctx.jobId).executeTakeFirst())
+    if (existing !== undefined) return { resume_id: existing.id, reused: true }
+
+    const data = await ctx.inTenant(async (trx) => {
+      const profile = await trx.selectFrom('app_user as u').innerJoin('user_profile as p', 'p.user_id', 'u.id')
+        .select(['u.email', 'p.display_name', 'p.headline', 'p.location', 'p.summary', 'p.links']).where('u.id', '=', userId).executeTakeFirstOrThrow()
+      const bullets = await trx.selectFrom('worklog_bullet as b')
+        .innerJoin('worklog as w', (j) => j.onRef('w.tenant_id', '=', 'b.tenant_id').onRef('w.id', '=', 'b.worklog_id'))
+        .leftJoin('client as c', (j) => j.onRef('c.tenant_id', '=', 'w.tenant_id').onRef('c.id', '=', 'w.client_id'))
+        .leftJoin('project as p', (j) => j.onRef('p.tenant_id', '=', 'w.tenant_id').onRef('p.id', '=', 'w.project_id'))
+        .select(['b.text', 'b.is_selected', 'w.occurred_on', 'c.name as client_name', 'p.name as project_name'])
+        .where('w.user_id', '=', userId).where('b.kind', '=', 'resume').where('w.status', '!=', 'archived')
+        .orderBy('b.is_selected', 'desc').orderBy('b.order').orderBy('w.occurred_on', 'desc').limit(300).execute()
+      const projects = await trx.selectFrom('project as p').innerJoin('client as c', (j) => j.onRef('c.tenant_id', '=', 'p.tenant_id').onRef('c.id', '=', 'p.client_id'))
+        .select(['p.name', 'p.role', 'p.description', 'p.started_on', 'p.ended_on', 'c.name as client_name'])
+        .where('p.user_id', '=', userId).orderBy('p.started_on', 'desc').execute()
+      const skills = await trx.selectFrom('skill').select(['name', 'kind', 'level', 'confidence'])
+        .where('user_id', '=', userId).orderBy('confidence', 'desc').limit(40).execute()
+      return { profile, bullets, projects, skills }
+    })
+    await ctx.log('resume inputs loaded', { data: { bullets: data.bullets.length, projects: data.projects.length, skills: data.skills.length } })
+
+    const scope = agentScope(ctx)
+    let result
+    try {
+      const links = (Array.isArray(data.profile.links) ? data.profile.links : []) as ProfileLink[]
+      result = await composeResume(scope.agent, llmForJob(ctx, deps.llm), {
+        profile: {
+          name: data.profile.display_name || data.profile.email,
+          label: data.profile.headline || null,
+          email: data.profile.email,
+          summary: data.profile.summary || null,
+          location: data.profile.location === '' ? null : { city: data.profile.location },
+          profiles: links.filter((l) => typeof l.network === 'string').map((l) => ({ network: l.network!, url: l.url ?? null, username: l.username ?? null })),
+        },
+        bullets: data.bullets.map((b) => ({ text: b.text, occurredOn: isoDay(b.occurred_on), clientName: b.client_name, projectName: b.project_name, isSelected: b.is_selected })),
+        projects: data.projects.map((p) => ({
+          name: p.name, clientName: p.client_name, role: p.role || null, description: p.description || null,
+          startedOn: p.started_on === null ? null : isoDay(p.started_on), endedOn: p.ended_on === null ? null : isoDay(p.ended_on),
+        })),
+        skills: data.skills.map((s) => ({ name: s.name, kind: s.kind as SkillKind, level: s.level, confidence: s.confidence })),
+      })
+    } catch (error) {
+      throw asJobError(error)
+    } finally {
+      await scope.flush()
+    }
+    const problems = validateJsonResume(result.resume)
+    if (problems.length > 0) {
+      await ctx.log('the composed resume does not validate as JSON Resume', { level: 'error', data: { problems: problems.slice(0, 10) } })
+      throw new PermanentJobError(`The composed resume is not valid JSON Resume: ${problems[0] ?? ''}`)
+    }
+    const saved = await ctx.inTenant((trx) => trx.insertInto('resume').values({
+      tenant_id: ctx.tenantId!,
+      user_id: userId,
+      job_id: ctx.jobId,
+      json_resume: toJson(result.resume),
+      markdown: result.markdown,
+    }).returning('id').executeTakeFirstOrThrow())
+    await ctx.log('resume saved', { data: { resume_id: saved.id } })
+    return { resume_id: saved.id, work_entries: result.resume.work?.length ?? 0, skills: result.resume.skills?.length ?? 0 }
+  }
+}
