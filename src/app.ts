@@ -4,6 +4,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
 import type { Db } from './platform/db/database.ts'
@@ -13,6 +14,7 @@ import { installProblemHandler } from './platform/http/problem-handler.ts'
 import type { JobPlatform } from './platform/jobs/platform.ts'
 import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
+import type { ObjectStore } from './platform/storage/index.ts'
 import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes.ts'
 import { authRoutes } from './modules/identity/auth.routes.ts'
 import { memberRoutes } from './modules/identity/members.routes.ts'
@@ -39,6 +41,8 @@ export interface AppDeps {
   tenantDb: Db
   jobs: JobPlatform
   schedules: ScheduleService
+  /** Attachment bytes (created once by the caller, checked by readiness). */
+  storage: ObjectStore
   logger: Logger
   readiness: Record<string, ReadinessCheck>
 }
@@ -84,6 +88,13 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger())
 
+  // Uploads stream through busboy: the file limit cuts a part off at MAX_UPLOAD_BYTES
+  // while it arrives. Form fields sent before the file are held in memory, so they are
+  // kept few and small; one file per request keeps "a failed upload stores nothing" simple.
+  await app.register(multipart, {
+    limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
+  })
+
   const signer = await installAccessControl(app, { config: deps.config, db: deps.db })
   const auth = new AuthService(deps.db, signer, deps.config.auth)
 
@@ -97,7 +108,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(shareRoutes, { config: deps.config, tenantDb: deps.tenantDb, db: deps.db })
   await app.register(scheduleRoutes, { db: deps.db, schedules: deps.schedules })
   await app.register(gamificationRoutes, { tenantDb: deps.tenantDb, db: deps.db })
-  await app.register(worklogRoutes, { tenantDb: deps.tenantDb })
+  await app.register(worklogRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs, autoAnalyze: deps.config.workflows.autoAnalyze, storage: deps.storage, maxUploadBytes: deps.config.maxUploadBytes })
   if (deps.config.systemDashboardEnabled) {
     await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness })
   }

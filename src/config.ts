@@ -50,6 +50,7 @@ export const SETTINGS = {
   MINIO_SECRET_KEY: { kind: 'string', secret: true, help: 'MinIO secret key.' },
   MINIO_SECURE: { kind: 'bool', default: 'false', help: 'Use HTTPS to reach MinIO.' },
   MINIO_BUCKET: { kind: 'string', default: 'afterresume', help: 'Bucket for attachments (created if missing).' },
+  MAX_UPLOAD_BYTES: { kind: 'int', default: '26214400', help: 'Largest attachment accepted, in bytes (default 25 MiB); a larger upload is cut off at the limit and answered 413.' },
   LLM_PROVIDER: { kind: 'string', default: 'local', help: '`local` (built-in, deterministic), `openai`, `vllm` or `ollama`.' },
   LLM_BASE_URL: { kind: 'url', help: 'OpenAI-compatible base URL (…/v1) for LLM_PROVIDER=openai.' },
   LLM_API_KEY: { kind: 'string', secret: true, help: 'Bearer key for the OpenAI-compatible server.' },
@@ -104,6 +105,8 @@ export interface Config {
   readonly storage:
     | { readonly kind: 'local'; readonly root: string }
     | { readonly kind: 'minio'; readonly endpoint: string; readonly accessKey: string; readonly secretKey: string; readonly secure: boolean; readonly bucket: string }
+  /** MAX_UPLOAD_BYTES: a limit of the HTTP API, not of the store, so it lives beside `storage`. */
+  readonly maxUploadBytes: number
   readonly workflows: {
     readonly autoChain: boolean
     readonly autoAnalyze: boolean
@@ -189,6 +192,8 @@ export function loadConfig (env: Env = process.env): Config {
   const llmProvider = r.string('LLM_PROVIDER') ?? 'local'
   const llm = readLlm(r, llmProvider)
   const storage = readStorage(r, dataDir)
+  const maxUploadBytes = r.int('MAX_UPLOAD_BYTES')
+  if (maxUploadBytes < 1) r.problems.push('MAX_UPLOAD_BYTES must be at least 1 (it is the largest attachment accepted, in bytes).')
 
   const skipServiceAuth = r.bool('SKIP_SERVICE_AUTH')
   if (skipServiceAuth && isProduction) r.problems.push('SKIP_SERVICE_AUTH=true is refused in production: the SPA proxy must sign its calls.')
@@ -241,6 +246,7 @@ export function loadConfig (env: Env = process.env): Config {
       sweepIntervalSeconds: Math.max(1, r.int('JOB_SWEEP_INTERVAL_SECONDS')),
     },
     storage,
+    maxUploadBytes,
     workflows: { autoChain: r.bool('WORKFLOW_AUTO_CHAIN'), autoAnalyze: r.bool('WORKLOG_AUTO_ANALYZE') },
     llm,
   }

@@ -17,6 +17,7 @@ import { createAccount } from './modules/identity/accounts.ts'
 import { NO_REQUEST, recordAuthEvent } from './modules/identity/audit.ts'
 import { ROLES, type Role } from './modules/identity/identity.table.ts'
 import { createInvite } from './modules/identity/invite.service.ts'
+import { seedDemoData } from './modules/worklog/demo-data.ts'
 import { locateDatabase, startServer, startServices, type Services } from './runtime.ts'
 
 const USAGE = `Usage: afterresume <command> [options]
@@ -39,6 +40,7 @@ Jobs (talk to the same database as the service)
 Accounts
   create-admin [--email E] [--password P]   first staff account with its own tenant (or ADMIN_EMAIL/ADMIN_PASSWORD)
   invites create [--email E] [--tenant ID --role R] [--expires-in 7d]   prints the passkey on its last line
+  seed-demo [--email E] [--password P]      demo account and tenant with a quarter of work logs; prints the login
 
 Schedules
   schedules list
@@ -73,6 +75,7 @@ async function main (argv: string[]): Promise<number> {
     case 'schedules': return withServices(config, logger, (services) => schedulesCommand(services, rest))
     case 'create-admin': return withServices(config, logger, (services) => createAdminCommand(services, rest))
     case 'invites': return withServices(config, logger, (services) => invitesCommand(services, rest))
+    case 'seed-demo': return withServices(config, logger, (services) => seedDemoCommand(services, rest))
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`)
       return 2
@@ -257,6 +260,17 @@ async function invitesCommand (services: Services, args: string[]): Promise<numb
   process.stdout.write(`invite ${invite.id} expires ${invite.expires_at.toISOString()}${invite.email === null ? '' : ` for ${invite.email}`}${invite.tenant_id === null ? '' : ` into tenant ${invite.tenant_id} as ${invite.role ?? ''}`}\n`)
   // The passkey alone on the last line, so scripts can take it with `tail -n 1`.
   process.stdout.write(`${passkey}\n`)
+  return 0
+}
+
+async function seedDemoCommand (services: Services, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, password: { type: 'string' } } })
+  const seeded = await seedDemoData(services.database.db, {
+    ...(values.email !== undefined && { email: values.email }),
+    ...(values.password !== undefined && { password: values.password }),
+  })
+  // The password is printed on purpose: the point of a demo account is to sign in with it now.
+  print({ email: seeded.email, password: seeded.password, user_id: seeded.userId, tenant_id: seeded.tenantId, counts: seeded.counts })
   return 0
 }
 

@@ -18,6 +18,9 @@ import type { Logger } from './platform/observability/logger.ts'
 import { sql } from 'kysely'
 import { registerWorkflows } from './workflows/index.ts'
 import { createLlmProvider } from './platform/llm/index.ts'
+import { createObjectStore, type ObjectStore } from './platform/storage/index.ts'
+import { ConflictError } from './platform/errors.ts'
+import { SWEEP_ORPHANS, SWEEP_ORPHANS_SCHEDULE } from './workflows/system/sweep-orphans.ts'
 
 export interface DatabaseLocation {
   url: string
@@ -50,12 +53,17 @@ export interface Services {
   readonly boss: PgBoss
   readonly jobs: JobPlatform
   readonly schedules: ScheduleService
+  /** Attachment bytes: the folder under DATA_DIR or MinIO/S3, as configured. */
+  readonly storage: ObjectStore
   readonly worker: JobWorker | undefined
   readonly logger: Logger
   stop(): Promise<void>
 }
 
 export async function startServices (config: Config, url: string, logger: Logger, options: ServicesOptions): Promise<Services> {
+  // First, before any pool is open: a wrong MinIO endpoint or key stops startup with
+  // nothing to clean up, instead of surfacing on the first upload.
+  const storage = await createObjectStore(config.storage)
   // Queries run as the RLS-bound app role; pg-boss keeps the owner connection (it manages
   // its own schema and queue tables, which hold no tenant data).
   const database = connectDatabase(config.appDatabaseUrl ?? appRoleUrl(url, config.secretKey), { max: config.databasePoolMax, applicationName: 'afterresume' })
@@ -88,13 +96,14 @@ export async function startServices (config: Config, url: string, logger: Logger
       timeoutMs: config.llm.timeoutMs,
     }),
     autoChain: config.workflows.autoChain,
-  })
+  }, { storage })
   const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry })
   await jobs.ensureQueues(config.worker.heartbeatSeconds)
   await ensureFireQueue(boss)
   const schedules = new ScheduleService({ db: database.db, boss, registry, enqueue: (executor, input) => jobs.enqueue(executor, input) })
   let worker: JobWorker | undefined
   if (options.worker) {
+    await ensurePlatformSchedules(schedules, registry)
     worker = new JobWorker(jobs, schedules, logger, {
       connectionString: url,
       concurrency: config.worker.concurrency,
@@ -106,7 +115,7 @@ export async function startServices (config: Config, url: string, logger: Logger
   }
   let stopped = false
   return {
-    config, url, database, boss, jobs, schedules, worker, logger,
+    config, url, database, boss, jobs, schedules, storage, worker, logger,
     async stop () {
       if (stopped) return
       stopped = true
@@ -117,12 +126,29 @@ export async function startServices (config: Config, url: string, logger: Logger
   }
 }
 
+/**
+ * The platform's own schedules, created when a worker starts and finds them missing. An
+ * operator who changed one's cron or disabled it keeps that choice; a deleted one comes
+ * back at the next start (disable it instead).
+ */
+async function ensurePlatformSchedules (schedules: ScheduleService, registry: JobRegistry): Promise<void> {
+  if (!registry.has(SWEEP_ORPHANS)) return
+  if ((await schedules.list({ tenantId: null })).some((schedule) => schedule.name === SWEEP_ORPHANS_SCHEDULE)) return
+  try {
+    await schedules.create({ name: SWEEP_ORPHANS_SCHEDULE, jobType: SWEEP_ORPHANS, cron: '@daily' })
+  } catch (error) {
+    // Another worker starting at the same moment created it first.
+    if (!(error instanceof ConflictError)) throw error
+  }
+}
+
 export function readinessChecks (services: Services): Record<string, () => Promise<void>> {
   return {
     postgres: async () => { await sql`SELECT 1`.execute(services.database.db) },
     pgboss: async () => {
       if (await services.boss.getQueue('system.echo') === null) throw new Error('pg-boss queues are missing: run afterresume migrate')
     },
+    storage: () => services.storage.check(),
   }
 }
 
@@ -149,6 +175,7 @@ export async function startServer (config: Config, logger: Logger, roles: { api:
       tenantDb: services.database.tenantDb,
       jobs: services.jobs,
       schedules: services.schedules,
+      storage: services.storage,
       logger,
       readiness: readinessChecks(services),
     })

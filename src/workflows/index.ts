@@ -7,10 +7,26 @@ import { registerAiWorkflows, type AiWorkflowDeps } from './ai/index.ts'
 import { computeMetrics } from './system/compute-metrics.ts'
 import { echo } from './system/echo.ts'
 import { REWARD_EVALUATE, RewardEvaluatePayload, rewardEvaluate } from './gamification/reward-evaluate.ts'
+import { SWEEP_ORPHANS, SweepOrphansPayload, sweepOrphans } from './system/sweep-orphans.ts'
+import type { ObjectStore } from '../platform/storage/index.ts'
+
+export interface PlatformWorkflowDeps {
+  /** The attachment store; without one (tests, tools) storage.sweep_orphans is not registered. */
+  storage?: ObjectStore
+}
 
 /** Without deps (tests, tools) the AI workflows use the built-in deterministic provider. */
-export function registerWorkflows (registry: JobRegistry, ai: AiWorkflowDeps = { llm: new LocalLlmProvider(), autoChain: true }): JobRegistry {
+export function registerWorkflows (registry: JobRegistry, ai: AiWorkflowDeps = { llm: new LocalLlmProvider(), autoChain: true }, platform: PlatformWorkflowDeps = {}): JobRegistry {
   registerAiWorkflows(registry, ai)
+  if (platform.storage !== undefined) {
+    registry.register(SWEEP_ORPHANS, sweepOrphans(platform.storage), {
+      description: 'Deletes attachment objects older than an hour that no attachment row points at.',
+      payload: SweepOrphansPayload,
+      // A sweep of a large bucket lists everything; give it time, and the next run redoes it anyway.
+      expireInSeconds: 3600,
+      retryLimit: 1,
+    })
+  }
   registry.register('system.echo', echo, {
     description: 'Returns its payload (smoke tests, benchmarks). Optional sleep_ms and fail_attempts.',
     // Echo jobs are tiny: fetch them in batches and record their outcomes together.

@@ -66,6 +66,7 @@ export async function buildTestApp (t: Tap, services: Services): Promise<App> {
     tenantDb: services.database.tenantDb,
     jobs: services.jobs,
     schedules: services.schedules,
+    storage: services.storage,
     logger: services.logger,
     readiness: readinessChecks(services),
   })

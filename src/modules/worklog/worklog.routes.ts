@@ -8,10 +8,11 @@ import { Uuid } from './hierarchy.schemas.ts'
 import { pageLinks, pageRequest } from './pagination.ts'
 import { WorklogCreateBody, WorklogListQuery, WorklogOut, WorklogPage, WorklogPatchBody, WorklogReplaceBody } from './worklog.schemas.ts'
 import { createWorklog, getWorklog, listWorklogPage, removeWorklog, updateWorklogById } from './worklog.service.ts'
+import { afterWorklogSaved, type WorklogSaveEffects } from './worklog.hooks.ts'
 
 const IdParams = Type.Object({ id: Uuid })
 
-export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = async (app, { tenantDb }) => {
+export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db } & WorklogSaveEffects> = async (app, { tenantDb, ...effects }) => {
   const tags = ['work: logs']
 
   app.get('/api/worklogs', {
@@ -34,7 +35,11 @@ export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = a
     config: { access: 'work:write' },
   }, async (request, reply) => {
     const { tenantId, userId } = request.principal!
-    const created = await withTenant(tenantDb, tenantId, (trx) => createWorklog(trx, { tenantId, userId }, request.body))
+    const created = await withTenant(tenantDb, tenantId, async (trx) => {
+      const worklog = await createWorklog(trx, { tenantId, userId }, request.body)
+      const enrichment = await afterWorklogSaved(trx, effects, { tenantId, userId, worklogId: worklog.id, enrichmentStatus: worklog.enrichment_status, change: 'created', traceId: request.id })
+      return { ...worklog, enrichment_status: enrichment as typeof worklog.enrichment_status }
+    })
     return reply.status(201).send(created)
   })
 
@@ -51,7 +56,11 @@ export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = a
     config: { access: 'work:write' },
   }, async (request) => {
     const { tenantId, userId } = request.principal!
-    return withTenant(tenantDb, tenantId, (trx) => updateWorklogById(trx, { tenantId, userId }, request.params.id, request.body, true))
+    return withTenant(tenantDb, tenantId, async (trx) => {
+      const worklog = await updateWorklogById(trx, { tenantId, userId }, request.params.id, request.body, true)
+      const enrichment = await afterWorklogSaved(trx, effects, { tenantId, userId: worklog.user_id, worklogId: worklog.id, enrichmentStatus: worklog.enrichment_status, change: 'updated', traceId: request.id })
+      return { ...worklog, enrichment_status: enrichment as typeof worklog.enrichment_status }
+    })
   })
 
   app.patch('/api/worklogs/:id', {
@@ -59,7 +68,11 @@ export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = a
     config: { access: 'work:write' },
   }, async (request) => {
     const { tenantId, userId } = request.principal!
-    return withTenant(tenantDb, tenantId, (trx) => updateWorklogById(trx, { tenantId, userId }, request.params.id, request.body, false))
+    return withTenant(tenantDb, tenantId, async (trx) => {
+      const worklog = await updateWorklogById(trx, { tenantId, userId }, request.params.id, request.body, false)
+      const enrichment = await afterWorklogSaved(trx, effects, { tenantId, userId: worklog.user_id, worklogId: worklog.id, enrichmentStatus: worklog.enrichment_status, change: 'updated', traceId: request.id })
+      return { ...worklog, enrichment_status: enrichment as typeof worklog.enrichment_status }
+    })
   })
 
   app.delete('/api/worklogs/:id', {

@@ -1,7 +1,8 @@
 // Per-tenant job quotas (issue "admin controls"): at most max_concurrent_jobs queued or
 // running, at most max_jobs_per_day enqueued per UTC day. Only work a person asks for
-// (trigger api/retry) is counted against them; schedules and chained children of work
-// already admitted are not refused halfway through a workflow.
+// (trigger api/retry) is counted and refused: side effects of their writes (automatic
+// analysis, reward evaluation), schedules and chained children are never what turns a
+// save into a 429, and a backlog of them does not use up the person's quota either.
 import { sql } from 'kysely'
 import type { Executor } from '../db/database.ts'
 import { AppError } from '../errors.ts'
@@ -21,7 +22,7 @@ export async function assertJobQuota (executor: Executor, tenantId: string, addi
       SELECT max_concurrent_jobs, max_jobs_per_day FROM tenant WHERE id = ${tenantId} FOR NO KEY UPDATE
     )
     SELECT q.max_concurrent_jobs, q.max_jobs_per_day,
-           (SELECT count(*)::int FROM job WHERE tenant_id = ${tenantId} AND status IN ('queued', 'running')) AS active,
+           (SELECT count(*)::int FROM job WHERE tenant_id = ${tenantId} AND trigger IN ('api', 'retry') AND status IN ('queued', 'running')) AS active,
            (SELECT count(*)::int FROM job WHERE tenant_id = ${tenantId} AND trigger IN ('api', 'retry')
               AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS today
     FROM quota q`.execute(executor)

@@ -45,6 +45,8 @@ export interface RewardEvaluationRequest {
   userId: string
   worklogId: string
   trigger: RewardTrigger
+  /** The correlation id of the request that saved the entry. */
+  traceId?: string
 }
 
 /**
@@ -68,6 +70,7 @@ export async function enqueueRewardEvaluation (jobs: JobPlatform, trx: Executor,
     tenantId: input.tenantId,
     userId: input.userId,
     payload: { worklog_id: input.worklogId, trigger: input.trigger },
+    ...(input.traceId !== undefined && { traceId: input.traceId }),
     idempotencyKey: `reward:${input.worklogId}:${input.trigger}:${rows[0]?.xid ?? 'none'}`,
   })
   return job

@@ -16,7 +16,7 @@ t.test('health, readiness, docs and error shapes', async (t) => {
 
   const ready = await app.inject({ method: 'GET', url: '/api/readyz' })
   t.equal(ready.statusCode, 200)
-  t.match(ready.json(), { status: 'ok', checks: { postgres: { status: 'ok' }, pgboss: { status: 'ok' } } })
+  t.match(ready.json(), { status: 'ok', checks: { postgres: { status: 'ok' }, pgboss: { status: 'ok' }, storage: { status: 'ok' } } })
 
   const openapi = await app.inject({ method: 'GET', url: '/api/openapi.json' })
   t.equal(openapi.statusCode, 200)
@@ -51,6 +51,7 @@ t.test('readyz answers 503 naming the failing check', async (t) => {
     tenantDb: services.database.tenantDb,
     jobs: services.jobs,
     schedules: services.schedules,
+    storage: services.storage,
     logger: services.logger,
     readiness: readinessChecks({ ...services, database: unreachable }),
   })
