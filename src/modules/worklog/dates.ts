@@ -1,10 +1,8 @@
-// Calendar dates (occurred_on, started_on, …) as the API shows them. node-postgres turns
-// a date column into a Date at *local* midnight, so the local getters give back the
-// stored day whatever the process's time zone; toISOString() would shift it.
+// Calendar dates (occurred_on, started_on, …) as the API shows them. Our pool reads a
+// date column as a Date at midnight UTC (src/platform/db/database.ts), so the ISO form's
+// first ten characters are the stored day whatever the process's time zone.
 export function dateOut (value: Date | string): string {
-  if (typeof value === 'string') return value.slice(0, 10)
-  const pad = (n: number): string => String(n).padStart(2, '0')
-  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`
+  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10)
 }
 
 export function dateOrNull (value: Date | string | null): string | null {

@@ -19,9 +19,16 @@ export type Trx = Transaction<Database>
 // ids stay far below 2^53, so our pool parses them as numbers. Only our pool: pg-boss
 // shares the pg module and keeps the driver's defaults.
 const NUMBER_TYPES = new Set<number>([pg.types.builtins.INT8, pg.types.builtins.NUMERIC])
+// A `date` is a calendar day, not an instant. The driver's default makes it local
+// midnight, which shifts the day for anyone west of UTC once formatted as ISO; we make
+// it midnight UTC, so `toISOString().slice(0, 10)` is the day itself in every zone.
+const parseDate = (value: string): Date => new Date(`${value}T00:00:00Z`)
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (NUMBER_TYPES.has(oid)) return (value: string) => Number(value)
+    if (oid === pg.types.builtins.DATE) return parseDate
+    return pg.types.getTypeParser(oid, format)
+  }) as typeof pg.types.getTypeParser,
 }
 
 /**
