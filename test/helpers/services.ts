@@ -59,7 +59,8 @@ export async function startTestServices (t: Tap, options: TestServicesOptions = 
   return services
 }
 
-export async function buildTestApp (t: Tap, services: Services): Promise<App> {
+/** The real app over `services`; `readinessOf` lets a test aim readiness at something broken. */
+export async function buildTestApp (t: Tap, services: Services, readinessOf: Services = services): Promise<App> {
   const app = await buildApp({
     config: services.config,
     db: services.database.db,
@@ -68,7 +69,7 @@ export async function buildTestApp (t: Tap, services: Services): Promise<App> {
     schedules: services.schedules,
     storage: services.storage,
     logger: services.logger,
-    readiness: readinessChecks(services),
+    readiness: readinessChecks(readinessOf),
   })
   t.teardown(() => app.close())
   return app

@@ -1,7 +1,5 @@
 import t from 'tap'
-import { buildApp } from '../../../src/app.ts'
 import { connectDatabase } from '../../../src/platform/db/database.ts'
-import { readinessChecks } from '../../../src/runtime.ts'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 import { serviceHeader } from '../../helpers/auth.ts'
 
@@ -45,17 +43,7 @@ t.test('readyz answers 503 naming the failing check', async (t) => {
   // A database nobody listens on: port 1 on loopback refuses at once.
   const unreachable = connectDatabase('postgres://nobody@127.0.0.1:1/none')
   t.teardown(() => unreachable.close())
-  const app = await buildApp({
-    config: services.config,
-    db: services.database.db,
-    tenantDb: services.database.tenantDb,
-    jobs: services.jobs,
-    schedules: services.schedules,
-    storage: services.storage,
-    logger: services.logger,
-    readiness: readinessChecks({ ...services, database: unreachable }),
-  })
-  t.teardown(() => app.close())
+  const app = await buildTestApp(t, services, { ...services, database: unreachable })
   const ready = await app.inject({ method: 'GET', url: '/api/readyz' })
   t.equal(ready.statusCode, 503)
   t.match(ready.json(), { status: 'fail', failing: ['postgres'] })
