@@ -95,15 +95,22 @@ try {
   await producer.stop()
 
   // ---- plain pg-boss baselines ----------------------------------------------------------
-  const plain = async (options: { notify: boolean; batchSize: number; localConcurrency: number }, pickupsWanted: number, jobs: number) => {
-    const queue = `plain_${options.notify ? 'notify' : 'poll'}`
-    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', migrate: false, useListenNotify: options.notify, supervise: false, schedule: false })
+  // In a database of their own, so neither side drains through the other's leftovers.
+  await admin.query(`CREATE DATABASE ${benchDb}_plain`)
+  const plainUrl = (() => { const u = new URL(location.url); u.pathname = `/${benchDb}_plain`; return u.toString() })()
+  await migrate(plainUrl, { secretKey: config.secretKey })
+  const plain = async (options: { notify: boolean; batchSize: number; localConcurrency: number; run?: number }, pickupsWanted: number, jobs: number) => {
+    const queue = `plain_${options.notify ? 'notify' : 'poll'}_${options.run ?? 0}`
+    const boss = new PgBoss({ connectionString: plainUrl, schema: 'pgboss', migrate: false, useListenNotify: options.notify, supervise: false, schedule: false })
     boss.on('error', () => {})
     await boss.start()
     await boss.createQueue(queue, { notify: options.notify })
     const seen = new Map<string, number>()
     let done = 0
-    const workOptions = { batchSize: options.batchSize, localConcurrency: options.localConcurrency, burstWhenBatchFull: options.batchSize > 1 }
+    // Tuned as our runner is: burst through full batches, and a 2 s backstop poll rather
+    // than pg-boss's 30 s default on notify queues (one short fetch would otherwise park
+    // a loop for 30 s and make the figure depend on luck).
+    const workOptions = { batchSize: options.batchSize, localConcurrency: options.localConcurrency, burstWhenBatchFull: options.batchSize > 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 }
     await boss.work(queue, workOptions, async (batch) => {
       const now = performance.now()
       for (const job of batch) seen.set(job.id, now)
@@ -133,7 +140,12 @@ try {
   const polling = await plain({ notify: false, batchSize: 1, localConcurrency: 1 }, DEFAULT_POLLING_PICKUPS, 0)
   line(`plain pg-boss, default polling (2 s): pickup p50 ${polling.p50} ms, p99 ${polling.p99} ms over ${DEFAULT_POLLING_PICKUPS} jobs`)
   const tuned = await plain({ notify: true, batchSize: 500, localConcurrency: 4 }, PICKUPS, THROUGHPUT_JOBS)
-  line(`plain pg-boss, LISTEN/NOTIFY + batchSize 500 × 4: pickup p50 ${tuned.p50} ms, p99 ${tuned.p99} ms; throughput ${tuned.perSecond} jobs/s (no job rows, no events)`)
+  // The plain drain varies a lot from run to run on 2 cores; take the best of three so
+  // the baseline we compare against is pg-boss at its fastest, not at its unluckiest.
+  const drains = [tuned.perSecond]
+  for (let run = 1; run < 3; run++) drains.push((await plain({ notify: true, batchSize: 500, localConcurrency: 4, run }, 0, THROUGHPUT_JOBS)).perSecond)
+  const pgbossJobsPerSecond = Math.max(...drains)
+  line(`plain pg-boss, LISTEN/NOTIFY + batchSize 500 × 4: pickup p50 ${tuned.p50} ms, p99 ${tuned.p99} ms; throughput best of 3 drains ${pgbossJobsPerSecond} jobs/s (${drains.join(', ')}; no job rows, no events)`)
 
   line(JSON.stringify({
     pickup_p50_ms: pickupP50,
@@ -141,10 +153,11 @@ try {
     jobs_per_s: jobsPerSecond,
     pgboss_polling_pickup_p50_ms: polling.p50,
     pgboss_notify_pickup_p50_ms: tuned.p50,
-    pgboss_jobs_per_s: tuned.perSecond,
+    pgboss_jobs_per_s: pgbossJobsPerSecond,
   }))
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`).catch(() => {})
+  await admin.query(`DROP DATABASE IF EXISTS ${benchDb}_plain WITH (FORCE)`).catch(() => {})
   await admin.end()
   if (location.embedded?.owned === true) await location.embedded.stop()
 }
