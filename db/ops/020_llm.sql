@@ -25,7 +25,7 @@ SELECT t.id AS tenant_id,
        (SELECT count(*) FROM job j WHERE j.tenant_id = t.id AND j.created_at > now() - interval '7 days') AS jobs_7d,
        (SELECT count(*) FROM job j WHERE j.tenant_id = t.id AND j.status = 'failed' AND j.created_at > now() - interval '7 days') AS failed_jobs_7d,
        (SELECT coalesce(sum(c.prompt_tokens + c.completion_tokens), 0) FROM llm_call c
-         WHERE c.tenant_id = t.id AND c.created_at >= date_trunc('month', now())) AS llm_tokens_this_month,
+         WHERE c.tenant_id = t.id AND c.created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS llm_tokens_this_month,
        t.llm_monthly_token_budget,
        (SELECT max(e.occurred_at) FROM auth_event e WHERE e.tenant_id = t.id AND e.kind = 'login' AND e.outcome = 'success') AS last_login_at
 FROM tenant t

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
+import { afterWorklogSaved, type WorklogSaveEffects } from './worklog.hooks.ts'
 import { Uuid } from './hierarchy.schemas.ts'
 import { pageLinks, pageRequest } from './pagination.ts'
 import { PresetBody, PresetListQuery, PresetOut, PresetPage, PresetPatchBody, PresetWorklogBody, PresetWorklogOut } from './preset.schemas.ts'
@@ -11,7 +12,7 @@ import { createPreset, createWorklogFromPreset, getPreset, listPresetPage, remov
 
 const IdParams = Type.Object({ id: Uuid })
 
-export const presetRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = async (app, { tenantDb }) => {
+export const presetRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db } & WorklogSaveEffects> = async (app, { tenantDb, ...effects }) => {
   const tags = ['work: presets']
 
   app.get('/api/presets', {
@@ -74,6 +75,10 @@ export const presetRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = async (
     config: { access: 'work:write' },
   }, async (request, reply) => {
     const { tenantId, userId } = request.principal!
-    return reply.status(201).send(await withTenant(tenantDb, tenantId, (trx) => createWorklogFromPreset(trx, { tenantId, userId }, request.params.id, request.body)))
+    return reply.status(201).send(await withTenant(tenantDb, tenantId, async (trx) => {
+      const created = await createWorklogFromPreset(trx, { tenantId, userId }, request.params.id, request.body)
+      const enrichment = await afterWorklogSaved(trx, effects, { tenantId, userId, worklogId: created.worklog.id, enrichmentStatus: created.worklog.enrichment_status, change: 'created', traceId: request.id })
+      return { ...created, worklog: { ...created.worklog, enrichment_status: enrichment as typeof created.worklog.enrichment_status } }
+    }))
   })
 }

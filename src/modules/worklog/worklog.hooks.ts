@@ -1,6 +1,9 @@
-// What saving a work log sets in motion, in the same transaction as the save (so the
-// jobs exist if and only if the change commits): automatic analysis when
-// WORKLOG_AUTO_ANALYZE is on, and the gamification reward evaluation.
+// What saving a work log through the API (create, PUT, PATCH, create from a preset) sets
+// in motion, in the same transaction as the save, so the jobs exist if and only if the
+// change commits: automatic analysis when WORKLOG_AUTO_ANALYZE is on, and the
+// gamification reward evaluation. Bulk imports do neither — a thousand historical
+// entries should not queue a thousand analyses or award streaks for last year; analyse
+// them on demand with POST /api/worklogs/{id}/analyze/.
 import { sql } from 'kysely'
 import type { Trx } from '../../platform/db/database.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'

@@ -48,3 +48,13 @@ t.test('readyz answers 503 naming the failing check', async (t) => {
   t.equal(ready.statusCode, 503)
   t.match(ready.json(), { status: 'fail', failing: ['postgres'] })
 })
+
+t.test('ALLOWED_HOSTS refuses other Host headers', async (t) => {
+  const services = await startTestServices(t, { env: { ALLOWED_HOSTS: 'api.example.test,localhost' } })
+  const app = await buildTestApp(t, services)
+  t.equal((await app.inject({ method: 'GET', url: '/api/healthz', headers: { host: 'api.example.test' } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'GET', url: '/api/healthz', headers: { host: 'localhost:8000' } })).statusCode, 200, 'the port does not matter')
+  const refused = await app.inject({ method: 'GET', url: '/api/healthz', headers: { host: 'evil.example.test' } })
+  t.equal(refused.statusCode, 400)
+  t.match(refused.json(), { code: 'invalid_host', field: 'headers.host' })
+})
