@@ -22,6 +22,12 @@ export type Action = (typeof ACTIONS)[number]
 export const STAFF_ACTIONS = ['system:read', 'system:write'] as const
 export type StaffAction = (typeof STAFF_ACTIONS)[number]
 
+/**
+ * Tenant actions staff may take in a tenant they are not a member of (issue 6: "staff or
+ * tenant owner/admin"). Nothing else: being staff does not open a tenant's work logs.
+ */
+export const STAFF_IN_ANY_TENANT: ReadonlySet<Action> = new Set(['gamification:admin'])
+
 const READ: Action[] = ['profile:read', 'work:read', 'jobs:read', 'reports:read', 'schedules:read', 'members:read', 'gamification:read']
 const WRITE: Action[] = ['profile:write', 'work:write', 'jobs:write', 'jobs:cancel', 'reports:write', 'share:create', 'schedules:write']
 const MANAGE: Action[] = ['members:manage', 'invites:create', 'audit:read', 'gamification:admin']

@@ -16,7 +16,7 @@ import { AppError } from '../errors.ts'
 import { recordAuthEvent, type RequestMeta } from '../../modules/identity/audit.ts'
 import type { AccessClaims, AccessTokenSigner } from '../../modules/identity/auth.service.ts'
 import type { Role } from '../../modules/identity/identity.table.ts'
-import { roleAllows, STAFF_ACTIONS, type Action, type StaffAction } from '../../modules/identity/permissions.ts'
+import { roleAllows, STAFF_ACTIONS, STAFF_IN_ANY_TENANT, type Action, type StaffAction } from '../../modules/identity/permissions.ts'
 import { checkServiceToken } from '../../modules/identity/service-token.ts'
 import type { App } from './app-instance.ts'
 
@@ -27,6 +27,8 @@ export interface Principal {
   role: Role
   isStaff: boolean
   sessionId: string
+  /** Staff acting in a tenant they do not belong to: only STAFF_IN_ANY_TENANT actions. */
+  asStaffOutsider: boolean
 }
 
 declare module 'fastify' {
@@ -145,21 +147,32 @@ async function authenticate (request: FastifyRequest, db: Db): Promise<Principal
   if (row === undefined || row.revoked_at !== null || row.expires_at <= new Date() || !row.is_active) {
     throw unauthorized('session_ended', 'The session has ended. Sign in again.')
   }
+  const action = request.routeOptions.config.access
   if (row.role === null || row.membership_active !== true || row.tenant_active !== true) {
+    if (row.is_staff && row.role === null && action !== undefined && STAFF_IN_ANY_TENANT.has(action as Action) && await tenantExists(db, tenantId)) {
+      await recordAuthEvent(db, requestMeta(request), { kind: 'cross_tenant_access', outcome: 'success', userId: row.user_id, tenantId, detail: { as: 'staff', action, path: request.routeOptions.url ?? '' } })
+      return { userId: row.user_id, email: row.email, tenantId, role: 'read_only', isStaff: true, sessionId: claims.sid, asStaffOutsider: true }
+    }
     await recordAuthEvent(db, requestMeta(request), { kind: 'cross_tenant_access', outcome: 'denied', userId: row.user_id, tenantId, detail: { path: request.routeOptions.url ?? '' } })
     throw new AppError(403, 'not_a_member', 'You are not a member of that tenant.', { field: 'headers.x-tenant-id' })
   }
-  return { userId: row.user_id, email: row.email, tenantId, role: row.role, isStaff: row.is_staff, sessionId: claims.sid }
+  return { userId: row.user_id, email: row.email, tenantId, role: row.role, isStaff: row.is_staff, sessionId: claims.sid, asStaffOutsider: false }
+}
+
+async function tenantExists (db: Db, tenantId: string): Promise<boolean> {
+  return (await db.selectFrom('tenant').select('id').where('id', '=', tenantId).where('is_active', '=', true).executeTakeFirst()) !== undefined
 }
 
 async function authorize (request: FastifyRequest, principal: Principal, action: Action | StaffAction, deps: { config: Config; db: Db }): Promise<void> {
   const staffOnly = (STAFF_ACTIONS as readonly string[]).includes(action)
-  const allowed = staffOnly ? principal.isStaff : roleAllows(principal.role, action as Action)
+  const allowed = staffOnly
+    ? principal.isStaff
+    : principal.asStaffOutsider ? STAFF_IN_ANY_TENANT.has(action as Action) : roleAllows(principal.role, action as Action)
   if (!allowed) {
     await recordAuthEvent(deps.db, requestMeta(request), { kind: 'permission_denied', outcome: 'denied', userId: principal.userId, tenantId: principal.tenantId, detail: { action, role: principal.role, path: request.routeOptions.url ?? '' } })
     throw new AppError(403, 'forbidden', `Your role (${principal.role}) does not allow ${action}.`)
   }
-  if (staffOnly && deps.config.flags.adminIpAllowlist.length > 0 && !deps.config.flags.adminIpAllowlist.includes(request.ip)) {
+  if ((staffOnly || principal.asStaffOutsider) && deps.config.flags.adminIpAllowlist.length > 0 && !deps.config.flags.adminIpAllowlist.includes(request.ip)) {
     await recordAuthEvent(deps.db, requestMeta(request), { kind: 'permission_denied', outcome: 'denied', userId: principal.userId, detail: { action, reason: 'ip_not_allowlisted' } })
     throw new AppError(403, 'forbidden', 'Staff routes are not reachable from this address.')
   }
