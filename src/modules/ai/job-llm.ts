@@ -11,34 +11,28 @@ import { PermanentJobError } from '../../platform/jobs/runner.ts'
 
 export function llmForJob (ctx: ExecutionContext, provider: LlmProvider, prices?: PriceTable): LlmProvider {
   const record = async (call: LlmCallRecord): Promise<void> => {
-    const cost = estimateCostUsd(call, prices)
-    await ctx.db.insertInto('llm_call').values({
-      tenant_id: ctx.tenantId,
-      user_id: ctx.userId,
-      job_id: ctx.jobId,
-      purpose: call.purpose,
+    // One set of figures for the accounting row and the timeline event.
+    const usage = {
       provider: call.provider,
       model: call.model,
       prompt_tokens: call.promptTokens,
       completion_tokens: call.completionTokens,
       latency_ms: call.latencyMs,
-      cost_usd: cost,
+      cost_usd: estimateCostUsd(call, prices),
       outcome: call.outcome,
+    }
+    await ctx.db.insertInto('llm_call').values({
+      ...usage,
+      tenant_id: ctx.tenantId,
+      user_id: ctx.userId,
+      job_id: ctx.jobId,
+      purpose: call.purpose,
       error: call.error ?? null,
     }).execute()
     await ctx.log(call.outcome === 'ok' ? `llm call: ${call.purpose}` : `llm call failed: ${call.purpose} (${call.outcome})`, {
       source: 'llm',
       level: call.outcome === 'ok' ? 'info' : 'warning',
-      data: {
-        provider: call.provider,
-        model: call.model,
-        prompt_tokens: call.promptTokens,
-        completion_tokens: call.completionTokens,
-        latency_ms: call.latencyMs,
-        cost_usd: cost,
-        outcome: call.outcome,
-        ...(call.error !== undefined && { error: call.error }),
-      },
+      data: { ...usage, ...(call.error !== undefined && { error: call.error }) },
     })
   }
   const beforeCall = async (estimate: LlmCallEstimate): Promise<void> => {

@@ -1,6 +1,6 @@
 // Row types of what the AI pipeline writes (migrations/0004_llm_usage.sql and
 // 0006_ai_outputs.sql): LLM call accounting, skills with evidence, resumes, share links.
-import type { ColumnType, Generated, Selectable } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 import type { JsonObject } from '../../platform/db/json.ts'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
@@ -90,5 +90,3 @@ export interface AiTables {
   share_link: ShareLinkTable
 }
 
-export type Skill = Selectable<SkillTable>
-export type ShareLink = Selectable<ShareLinkTable>

@@ -4,8 +4,8 @@
 // gamification reward evaluation. Bulk imports do neither — a thousand historical
 // entries should not queue a thousand analyses or award streaks for last year; analyse
 // them on demand with POST /api/worklogs/{id}/analyze/.
-import { sql } from 'kysely'
 import type { Trx } from '../../platform/db/database.ts'
+import { currentTransactionId } from '../../platform/db/tenant.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
 import { enqueueRewardEvaluation } from '../../workflows/gamification/reward-evaluate.ts'
 
@@ -26,12 +26,12 @@ function wantsAnalysis (change: 'created' | 'updated', status: string): boolean 
 
 /** Returns the entry's enrichment status after the save (pending once analysis is queued). */
 export async function afterWorklogSaved (trx: Trx, effects: WorklogSaveEffects, saved: { tenantId: string; userId: string; worklogId: string; enrichmentStatus: string; change: 'created' | 'updated'; traceId: string }): Promise<string> {
+  const transactionId = await currentTransactionId(trx)
   const analyse = effects.autoAnalyze && wantsAnalysis(saved.change, saved.enrichmentStatus)
   if (analyse) {
     if (saved.enrichmentStatus !== 'pending') await trx.updateTable('worklog').set({ enrichment_status: 'pending' }).where('id', '=', saved.worklogId).execute()
     // One analysis per saving transaction: a retried request inside it collapses, a later
     // edit (another transaction) analyses the entry as it then is.
-    const { rows } = await sql<{ xid: string }>`SELECT pg_current_xact_id()::text AS xid`.execute(trx)
     await effects.jobs.enqueue(trx, {
       type: 'worklog.analyze',
       payload: { worklog_id: saved.worklogId },
@@ -39,9 +39,9 @@ export async function afterWorklogSaved (trx: Trx, effects: WorklogSaveEffects, 
       tenantId: saved.tenantId,
       userId: saved.userId,
       traceId: saved.traceId,
-      idempotencyKey: `analyze:${saved.worklogId}:${rows[0]?.xid ?? 'none'}`,
+      idempotencyKey: `analyze:${saved.worklogId}:${transactionId}`,
     })
   }
-  await enqueueRewardEvaluation(effects.jobs, trx, { tenantId: saved.tenantId, userId: saved.userId, worklogId: saved.worklogId, trigger: saved.change, traceId: saved.traceId })
+  await enqueueRewardEvaluation(effects.jobs, trx, { tenantId: saved.tenantId, userId: saved.userId, worklogId: saved.worklogId, trigger: saved.change, traceId: saved.traceId, transactionId })
   return analyse ? 'pending' : saved.enrichmentStatus
 }

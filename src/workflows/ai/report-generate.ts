@@ -12,8 +12,6 @@ import { PermanentJobError } from '../../platform/jobs/runner.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
 import { agentScope, isoDay } from './agent-context.ts'
 
-export const REPORT_KINDS = ['status', 'standup', 'weekly', 'monthly', 'sprint', 'summary'] as const
-
 export const ReportGeneratePayload = Type.Object({
   kind: Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')]),
   period_start: Type.Optional(Type.String({ format: 'date' })),

@@ -47,47 +47,57 @@ export function skillsExtract (deps: { llm: LlmProvider }) {
     } finally {
       await scope.flush()
     }
+    // Two statements whatever the number of skills: one upsert for all of them, one for
+    // all their evidence (matched back to skill ids by normalized name).
     await ctx.inTenant(async (trx) => {
+      if (skills.length === 0) return
+      // One row per normalized name and per (skill, work log): an upsert may not touch a
+      // row twice in one statement, and a second spelling of a skill adds nothing.
+      const byName = new Map<string, (typeof skills)[number]>()
       for (const skill of skills) {
         const normalized = normalizeSkillName(skill.name).toLowerCase()
-        const saved = await trx.insertInto('skill').values({
-          tenant_id: ctx.tenantId!,
-          user_id: userId,
-          name: skill.name,
-          normalized,
-          kind: skill.kind,
-          level: skill.level,
-          confidence: skill.confidence,
-          evidence_count: skill.evidenceCount,
-          worklog_count: skill.worklogCount,
-          first_seen_on: skill.firstSeenOn,
-          last_seen_on: skill.lastSeenOn,
-          metadata: toJson({ score: skill.score, job_id: ctx.jobId }),
-        }).onConflict((oc) => oc.constraint('skill_user_normalized_unique').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          kind: eb.ref('excluded.kind'),
-          level: eb.ref('excluded.level'),
+        if (!byName.has(normalized)) byName.set(normalized, skill)
+      }
+      const rows = [...byName].map(([normalized, skill]) => ({ skill, normalized }))
+      const saved = await trx.insertInto('skill').values(rows.map(({ skill, normalized }) => ({
+        tenant_id: ctx.tenantId!,
+        user_id: userId,
+        name: skill.name,
+        normalized,
+        kind: skill.kind,
+        level: skill.level,
+        confidence: skill.confidence,
+        evidence_count: skill.evidenceCount,
+        worklog_count: skill.worklogCount,
+        first_seen_on: skill.firstSeenOn,
+        last_seen_on: skill.lastSeenOn,
+        metadata: toJson({ score: skill.score, job_id: ctx.jobId }),
+      }))).onConflict((oc) => oc.constraint('skill_user_normalized_unique').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        kind: eb.ref('excluded.kind'),
+        level: eb.ref('excluded.level'),
+        confidence: eb.ref('excluded.confidence'),
+        evidence_count: eb.ref('excluded.evidence_count'),
+        worklog_count: eb.ref('excluded.worklog_count'),
+        first_seen_on: eb.ref('excluded.first_seen_on'),
+        last_seen_on: eb.ref('excluded.last_seen_on'),
+        metadata: eb.ref('excluded.metadata'),
+        updated_at: sql`now()`,
+      }))).returning(['id', 'normalized']).execute()
+      const idOf = new Map(saved.map((s) => [s.normalized, s.id]))
+      const evidence = new Map(rows.flatMap(({ skill, normalized }) => skill.evidence.map((e) => [`${normalized}|${e.worklogId}`, {
+        tenant_id: ctx.tenantId!,
+        skill_id: idOf.get(normalized)!,
+        source_id: e.worklogId,
+        excerpt: e.excerpt,
+        occurred_on: e.occurredOn,
+        confidence: e.confidence,
+      }] as const)))
+      if (evidence.size > 0) {
+        await trx.insertInto('skill_evidence').values([...evidence.values()]).onConflict((oc) => oc.constraint('skill_evidence_source_unique').doUpdateSet((eb) => ({
+          excerpt: eb.ref('excluded.excerpt'),
           confidence: eb.ref('excluded.confidence'),
-          evidence_count: eb.ref('excluded.evidence_count'),
-          worklog_count: eb.ref('excluded.worklog_count'),
-          first_seen_on: eb.ref('excluded.first_seen_on'),
-          last_seen_on: eb.ref('excluded.last_seen_on'),
-          metadata: eb.ref('excluded.metadata'),
-          updated_at: sql`now()`,
-        }))).returning('id').executeTakeFirstOrThrow()
-        if (skill.evidence.length > 0) {
-          await trx.insertInto('skill_evidence').values(skill.evidence.map((e) => ({
-            tenant_id: ctx.tenantId!,
-            skill_id: saved.id,
-            source_id: e.worklogId,
-            excerpt: e.excerpt,
-            occurred_on: e.occurredOn,
-            confidence: e.confidence,
-          }))).onConflict((oc) => oc.constraint('skill_evidence_source_unique').doUpdateSet((eb) => ({
-            excerpt: eb.ref('excluded.excerpt'),
-            confidence: eb.ref('excluded.confidence'),
-          }))).execute()
-        }
+        }))).execute()
       }
     })
     await ctx.log('skills saved', { data: { skills: skills.length } })

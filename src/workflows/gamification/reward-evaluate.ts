@@ -14,7 +14,7 @@ import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import type { Job } from '../../platform/jobs/job.table.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
-import { sql } from 'kysely'
+import { currentTransactionId } from '../../platform/db/tenant.ts'
 import { evaluateEntryRewards } from '../../modules/gamification/gamification.service.ts'
 
 export const REWARD_EVALUATE = 'gamification.reward_evaluate'
@@ -47,6 +47,8 @@ export interface RewardEvaluationRequest {
   trigger: RewardTrigger
   /** The correlation id of the request that saved the entry. */
   traceId?: string
+  /** The saving transaction's id, when the caller already has it (see currentTransactionId). */
+  transactionId?: string
 }
 
 /**
@@ -63,7 +65,7 @@ export interface RewardEvaluationRequest {
  * fail with 429.
  */
 export async function enqueueRewardEvaluation (jobs: JobPlatform, trx: Executor, input: RewardEvaluationRequest): Promise<Job> {
-  const { rows } = await sql<{ xid: string }>`SELECT pg_current_xact_id()::text AS xid`.execute(trx)
+  const transactionId = input.transactionId ?? await currentTransactionId(trx)
   const { job } = await jobs.enqueue(trx, {
     type: REWARD_EVALUATE,
     trigger: 'system',
@@ -71,7 +73,7 @@ export async function enqueueRewardEvaluation (jobs: JobPlatform, trx: Executor,
     userId: input.userId,
     payload: { worklog_id: input.worklogId, trigger: input.trigger },
     ...(input.traceId !== undefined && { traceId: input.traceId }),
-    idempotencyKey: `reward:${input.worklogId}:${input.trigger}:${rows[0]?.xid ?? 'none'}`,
+    idempotencyKey: `reward:${input.worklogId}:${input.trigger}:${transactionId}`,
   })
   return job
 }
