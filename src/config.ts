@@ -168,11 +168,7 @@ class Reader {
   url (name: SettingName): string | undefined {
     const value = this.raw(name)
     if (value === undefined) return undefined
-    try {
-      new URL(value)
-    } catch {
-      this.problems.push(`${name} must be a URL (got "${maskUrl(value)}").`)
-    }
+    if (!URL.canParse(value)) this.problems.push(`${name} must be a URL (got "${maskUrl(value)}").`)
     return value
   }
 }

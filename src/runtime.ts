@@ -115,7 +115,15 @@ export async function startServices (config: Config, url: string, logger: Logger
   }
   let stopped = false
   return {
-    config, url, database, boss, jobs, schedules, storage, worker, logger,
+    config,
+    url,
+    database,
+    boss,
+    jobs,
+    schedules,
+    storage,
+    worker,
+    logger,
     async stop () {
       if (stopped) return
       stopped = true

@@ -7,36 +7,35 @@
  * output mode: every property is required, optional values are `T | null`, and
  * objects forbid additional properties.
  */
-import { Type, type Static } from 'typebox';
+import { Type, type Static } from 'typebox'
 
 // ---------------------------------------------------------------------------
 // Domain vocabularies (from the worklog data model)
 // ---------------------------------------------------------------------------
 
-export const WORK_TYPES = ['delivery', 'planning', 'incident', 'support', 'learning', 'other'] as const;
-export type WorkType = (typeof WORK_TYPES)[number];
+export const WORK_TYPES = ['delivery', 'planning', 'incident', 'support', 'learning', 'other'] as const
+export type WorkType = (typeof WORK_TYPES)[number]
 
-export const WORKLOG_STATUSES = ['draft', 'ready', 'final', 'archived'] as const;
-export type WorklogStatus = (typeof WORKLOG_STATUSES)[number];
+export const WORKLOG_STATUSES = ['draft', 'ready', 'final', 'archived'] as const
+export type WorklogStatus = (typeof WORKLOG_STATUSES)[number]
 
-export const BULLET_KINDS = ['note', 'status', 'resume'] as const;
-export type BulletKind = (typeof BULLET_KINDS)[number];
+export const BULLET_KINDS = ['note', 'status', 'resume'] as const
+export type BulletKind = (typeof BULLET_KINDS)[number]
 
-export const SKILL_KINDS = ['language', 'framework', 'tool', 'cloud', 'database', 'practice', 'soft_skill'] as const;
-export type SkillKind = (typeof SKILL_KINDS)[number];
+export const SKILL_KINDS = ['language', 'framework', 'tool', 'cloud', 'database', 'practice', 'soft_skill'] as const
+export type SkillKind = (typeof SKILL_KINDS)[number]
 
-export const SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'expert'] as const;
-export type SkillLevel = (typeof SKILL_LEVELS)[number];
+export const SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'expert'] as const
+export type SkillLevel = (typeof SKILL_LEVELS)[number]
 
-export const REPORT_KINDS = ['status', 'standup', 'weekly', 'monthly', 'sprint', 'summary'] as const;
-export type ReportKind = (typeof REPORT_KINDS)[number];
-
+export const REPORT_KINDS = ['status', 'standup', 'weekly', 'monthly', 'sprint', 'summary'] as const
+export type ReportKind = (typeof REPORT_KINDS)[number]
 
 // ---------------------------------------------------------------------------
 // Agent context
 // ---------------------------------------------------------------------------
 
-export type AgentLogLevel = 'debug' | 'info' | 'warning' | 'error';
+export type AgentLogLevel = 'debug' | 'info' | 'warning' | 'error'
 
 /** Supplied by the workflow layer: cancellation plus a log sink (which becomes event rows). */
 export interface AgentContext {
@@ -75,18 +74,18 @@ export const SkillSignalSchema = Type.Object(
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
     evidence: Type.String({ maxLength: 400 }),
   },
-  { additionalProperties: false },
-);
-export type SkillSignal = Static<typeof SkillSignalSchema>;
+  { additionalProperties: false }
+)
+export type SkillSignal = Static<typeof SkillSignalSchema>
 
 export const WorklogBulletSchema = Type.Object(
   {
     kind: Type.Enum(BULLET_KINDS),
     text: Type.String({ minLength: 1, maxLength: 400 }),
   },
-  { additionalProperties: false },
-);
-export type WorklogBullet = Static<typeof WorklogBulletSchema>;
+  { additionalProperties: false }
+)
+export type WorklogBullet = Static<typeof WorklogBulletSchema>
 
 export const WorklogMetricSchema = Type.Object(
   {
@@ -101,9 +100,9 @@ export const WorklogMetricSchema = Type.Object(
     /** The sentence the metric comes from. */
     context: Type.String({ maxLength: 400 }),
   },
-  { additionalProperties: false },
-);
-export type WorklogMetric = Static<typeof WorklogMetricSchema>;
+  { additionalProperties: false }
+)
+export type WorklogMetric = Static<typeof WorklogMetricSchema>
 
 export const WorklogAnalysisSchema = Type.Object(
   {
@@ -113,9 +112,9 @@ export const WorklogAnalysisSchema = Type.Object(
     bullets: Type.Array(WorklogBulletSchema, { maxItems: 10 }),
     metrics: Type.Array(WorklogMetricSchema, { maxItems: 20 }),
   },
-  { additionalProperties: false },
-);
-export type WorklogAnalysis = Static<typeof WorklogAnalysisSchema>;
+  { additionalProperties: false }
+)
+export type WorklogAnalysis = Static<typeof WorklogAnalysisSchema>
 
 // ---------------------------------------------------------------------------
 // Skill merging
@@ -152,13 +151,13 @@ export const SkillGroupingSchema = Type.Object(
           kind: Type.Enum(SKILL_KINDS),
           members: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { minItems: 1 }),
         },
-        { additionalProperties: false },
-      ),
+        { additionalProperties: false }
+      )
     ),
   },
-  { additionalProperties: false },
-);
-export type SkillGrouping = Static<typeof SkillGroupingSchema>;
+  { additionalProperties: false }
+)
+export type SkillGrouping = Static<typeof SkillGroupingSchema>
 
 export interface SkillsMergeTaskInput {
   names: Array<{ name: string; kind: SkillKind | null }>;
@@ -223,9 +222,9 @@ export const ReportSectionSchema = Type.Object(
     heading: Type.String({ minLength: 1, maxLength: 120 }),
     items: Type.Array(Type.String({ minLength: 1, maxLength: 600 })),
   },
-  { additionalProperties: false },
-);
-export type ReportSection = Static<typeof ReportSectionSchema>;
+  { additionalProperties: false }
+)
+export type ReportSection = Static<typeof ReportSectionSchema>
 
 /** What a model writes for a report: the prose. Numbers are computed by the agent, never by the model. */
 export const ReportDraftSchema = Type.Object(
@@ -233,9 +232,9 @@ export const ReportDraftSchema = Type.Object(
     title: Type.String({ minLength: 1, maxLength: 160 }),
     sections: Type.Array(ReportSectionSchema, { minItems: 1, maxItems: 12 }),
   },
-  { additionalProperties: false },
-);
-export type ReportDraft = Static<typeof ReportDraftSchema>;
+  { additionalProperties: false }
+)
+export type ReportDraft = Static<typeof ReportDraftSchema>
 
 export interface ReportStats {
   entries: number;
@@ -331,8 +330,8 @@ const HighlightGroupSchema = Type.Object(
     key: Type.String({ minLength: 1 }),
     highlights: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 8 }),
   },
-  { additionalProperties: false },
-);
+  { additionalProperties: false }
+)
 
 /** What a model writes for a resume: the headline, summary and chosen highlights. */
 export const ResumeDraftSchema = Type.Object(
@@ -342,9 +341,9 @@ export const ResumeDraftSchema = Type.Object(
     work: Type.Array(HighlightGroupSchema),
     projects: Type.Array(HighlightGroupSchema),
   },
-  { additionalProperties: false },
-);
-export type ResumeDraft = Static<typeof ResumeDraftSchema>;
+  { additionalProperties: false }
+)
+export type ResumeDraft = Static<typeof ResumeDraftSchema>
 
 /** The subset of the JSON Resume schema (https://jsonresume.org/schema) we produce. */
 export interface JsonResume {

@@ -3,9 +3,9 @@
  * must come back as schema-valid JSON. Logs the call through the agent
  * context so the workflow layer can turn it into events.
  */
-import { LlmInvalidOutputError } from '../platform/llm/llm.errors.ts';
-import type { LlmOutputSchema, LlmProvider, LlmRequest, LlmResponse, LlmTask } from '../platform/llm/llm.types.ts';
-import type { AgentContext } from './agent.types.ts';
+import { LlmInvalidOutputError } from '../platform/llm/llm.errors.ts'
+import type { LlmOutputSchema, LlmProvider, LlmRequest, LlmResponse, LlmTask } from '../platform/llm/llm.types.ts'
+import type { AgentContext } from './agent.types.ts'
 
 export interface StructuredAsk<T> {
   purpose: string;
@@ -19,7 +19,7 @@ export interface StructuredAsk<T> {
   temperature?: number;
 }
 
-export async function askForJson<T>(ctx: AgentContext, provider: LlmProvider, ask: StructuredAsk<T>): Promise<{ json: T; response: LlmResponse<T> }> {
+export async function askForJson<T> (ctx: AgentContext, provider: LlmProvider, ask: StructuredAsk<T>): Promise<{ json: T; response: LlmResponse<T> }> {
   const request: LlmRequest<T> = {
     purpose: ask.purpose,
     system: ask.system,
@@ -28,13 +28,13 @@ export async function askForJson<T>(ctx: AgentContext, provider: LlmProvider, as
     task: ask.task,
     maxTokens: ask.maxTokens,
     temperature: ask.temperature ?? 0.2,
-  };
-  if (ctx.signal) request.signal = ctx.signal;
-  ctx.log('debug', `${ask.purpose}: calling ${provider.name}/${provider.model}`, { promptVersion: ask.promptVersion });
-  const response = await provider.complete(request);
+  }
+  if (ctx.signal) request.signal = ctx.signal
+  ctx.log('debug', `${ask.purpose}: calling ${provider.name}/${provider.model}`, { promptVersion: ask.promptVersion })
+  const response = await provider.complete(request)
   if (response.json === undefined) {
     // Providers validate whenever a schema is given; a missing json means a provider bug, reported as invalid output.
-    throw new LlmInvalidOutputError(`${provider.name} returned no JSON for '${ask.purpose}'`, response.text, ['json missing']);
+    throw new LlmInvalidOutputError(`${provider.name} returned no JSON for '${ask.purpose}'`, response.text, ['json missing'])
   }
   ctx.log('info', `${ask.purpose}: answered by ${response.usage.provider}/${response.usage.model}`, {
     promptVersion: ask.promptVersion,
@@ -42,6 +42,6 @@ export async function askForJson<T>(ctx: AgentContext, provider: LlmProvider, as
     completionTokens: response.usage.completionTokens,
     latencyMs: response.usage.latencyMs,
     attempts: response.attempts,
-  });
-  return { json: response.json, response };
+  })
+  return { json: response.json, response }
 }

@@ -3,8 +3,8 @@
  * the recall/precision test and the benchmark script so both measure exactly
  * the same thing.
  */
-import { extractSkillSignals } from '../../src/agents/engines/worklog.engine.ts';
-import { WORKLOG_FIXTURES, type LabelledWorklog } from './fixtures/worklogs.ts';
+import { extractSkillSignals } from '../../src/agents/engines/worklog.engine.ts'
+import { WORKLOG_FIXTURES, type LabelledWorklog } from './fixtures/worklogs.ts'
 
 export interface WorklogScore {
   id: string;
@@ -25,20 +25,20 @@ export interface ExtractionScore {
   precision: number;
 }
 
-export function scoreExtraction(fixtures: readonly LabelledWorklog[] = WORKLOG_FIXTURES): ExtractionScore {
-  let tp = 0;
-  let fn = 0;
-  let fp = 0;
+export function scoreExtraction (fixtures: readonly LabelledWorklog[] = WORKLOG_FIXTURES): ExtractionScore {
+  let tp = 0
+  let fn = 0
+  let fp = 0
   const perWorklog = fixtures.map((worklog): WorklogScore => {
-    const found = [...new Set(extractSkillSignals(worklog).map((s) => s.name))];
-    const expected = new Set(worklog.expected);
-    const misses = [...expected].filter((name) => !found.includes(name));
-    const falsePositives = found.filter((name) => !expected.has(name));
-    tp += found.length - falsePositives.length;
-    fn += misses.length;
-    fp += falsePositives.length;
-    return { id: worklog.id, title: worklog.title ?? '', found, expected: worklog.expected, misses, falsePositives };
-  });
+    const found = [...new Set(extractSkillSignals(worklog).map((s) => s.name))]
+    const expected = new Set(worklog.expected)
+    const misses = [...expected].filter((name) => !found.includes(name))
+    const falsePositives = found.filter((name) => !expected.has(name))
+    tp += found.length - falsePositives.length
+    fn += misses.length
+    fp += falsePositives.length
+    return { id: worklog.id, title: worklog.title ?? '', found, expected: worklog.expected, misses, falsePositives }
+  })
   return {
     perWorklog,
     truePositives: tp,
@@ -46,5 +46,5 @@ export function scoreExtraction(fixtures: readonly LabelledWorklog[] = WORKLOG_F
     falsePositives: fp,
     recall: tp + fn === 0 ? 1 : tp / (tp + fn),
     precision: tp + fp === 0 ? 1 : tp / (tp + fp),
-  };
+  }
 }

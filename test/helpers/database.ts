@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { migrate } from '../../src/platform/db/migrate.ts'
 
-
 export function withDatabase (url: string, database: string): string {
   const parsed = new URL(url)
   parsed.pathname = `/${database}`

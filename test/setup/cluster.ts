@@ -58,12 +58,12 @@ function osUser (): { uid?: number; gid?: number } {
 }
 
 function freePort (): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+  return new Promise((resolve, reject) => {
     const probe = createServer()
     probe.once('error', reject)
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address()
-      probe.close(() => typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port')))
+      probe.close(() => typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')))
     })
   })
 }

@@ -6,9 +6,9 @@
  * computed by the agent and appended as tables, so a report can never contain
  * invented numbers about time spent.
  */
-import type { ReportInput, ReportKind } from '../agent.types.ts';
+import type { ReportInput, ReportKind } from '../agent.types.ts'
 
-export const REPORT_COMPOSE_PROMPT_VERSION = 'report-compose.v1';
+export const REPORT_COMPOSE_PROMPT_VERSION = 'report-compose.v1'
 
 /** Section keys and headings per report kind; shared with the local engine so both produce the same shape. */
 export const REPORT_SECTIONS: Record<ReportKind, Array<{ key: string; heading: string; guidance: string }>> = {
@@ -46,12 +46,12 @@ export const REPORT_SECTIONS: Record<ReportKind, Array<{ key: string; heading: s
     { key: 'highlights', heading: 'Highlights', guidance: 'the most significant results' },
     { key: 'skills', heading: 'Skills applied', guidance: 'technologies and practices used, most used first' },
   ],
-};
+}
 
-export function buildReportSystem(kind: ReportKind): string {
+export function buildReportSystem (kind: ReportKind): string {
   const sections = REPORT_SECTIONS[kind]
     .map((s) => `  - key "${s.key}", heading "${s.heading}": ${s.guidance}.`)
-    .join('\n');
+    .join('\n')
   return `You write ${kind} reports for a professional in AfterResume from their own work log entries. The reader is their manager, client or team.
 
 Return a JSON object: {"title": a short report title, "sections": [{"key": ..., "heading": ..., "items": [plain-text lines]}]}.
@@ -65,16 +65,16 @@ Rules:
 - Do not include hours or time totals: those are added separately.
 - If a section has nothing to say, give it a single item saying so ("None reported.").
 
-Answer with the JSON object only.`;
+Answer with the JSON object only.`
 }
 
-export function buildReportUser(input: ReportInput): string {
+export function buildReportUser (input: ReportInput): string {
   const scope = [
     input.scope?.clientName ? `client ${input.scope.clientName}` : null,
     input.scope?.projectName ? `project ${input.scope.projectName}` : null,
     input.scope?.sprintName ? `sprint ${input.scope.sprintName}` : null,
-  ].filter(Boolean);
-  const header = `Write a ${input.kind} report for ${input.period.start} to ${input.period.end}${scope.length ? ` (${scope.join(', ')})` : ''}.`;
+  ].filter(Boolean)
+  const header = `Write a ${input.kind} report for ${input.period.start} to ${input.period.end}${scope.length ? ` (${scope.join(', ')})` : ''}.`
   const entries = input.worklogs.map((w, i) =>
     [
       `Entry ${i + 1} — ${w.occurredOn}${w.title ? ` — ${w.title}` : ''}`,
@@ -85,7 +85,7 @@ export function buildReportUser(input: ReportInput): string {
       w.nextSteps ? `  Next steps: ${w.nextSteps.trim()}` : null,
     ]
       .filter(Boolean)
-      .join('\n'),
-  );
-  return [header, '', entries.length > 0 ? entries.join('\n\n') : '(No entries in this period.)'].join('\n');
+      .join('\n')
+  )
+  return [header, '', entries.length > 0 ? entries.join('\n\n') : '(No entries in this period.)'].join('\n')
 }

@@ -5,11 +5,11 @@
  * dates and the candidate bullets for each); the model writes the headline and
  * summary and picks and polishes highlights from the candidates.
  */
-import type { ResumeComposeTaskInput } from '../agent.types.ts';
+import type { ResumeComposeTaskInput } from '../agent.types.ts'
 
-export const RESUME_COMPOSE_PROMPT_VERSION = 'resume-compose.v1';
+export const RESUME_COMPOSE_PROMPT_VERSION = 'resume-compose.v1'
 
-export function buildResumeSystem(maxHighlights: number): string {
+export function buildResumeSystem (maxHighlights: number): string {
   return `You help a professional turn their logged work into a resume in AfterResume.
 
 You receive their profile, their skills with levels, and for each employer/client ("work") and each project a list of candidate bullets taken from their work log. Return a JSON object:
@@ -24,13 +24,13 @@ Rules for highlights:
 - You may shorten, merge duplicates and fix grammar, but never add facts, numbers, technologies or employers that are not in the candidates.
 - Use every key you were given exactly once; an entry with no usable candidates gets an empty list.
 
-Answer with the JSON object only.`;
+Answer with the JSON object only.`
 }
 
-export function buildResumeUser(input: ResumeComposeTaskInput): string {
-  const skills = input.skills.map((s) => `${s.name} (${s.kind}, ${s.level})`).join('; ');
+export function buildResumeUser (input: ResumeComposeTaskInput): string {
+  const skills = input.skills.map((s) => `${s.name} (${s.kind}, ${s.level})`).join('; ')
   const group = (g: ResumeComposeTaskInput['work'][number]): string =>
-    [`[key: ${g.key}] ${g.title}`, ...g.candidates.map((c) => `  - ${c}`)].join('\n');
+    [`[key: ${g.key}] ${g.title}`, ...g.candidates.map((c) => `  - ${c}`)].join('\n')
   return [
     `Name: ${input.profile.name}`,
     input.profile.label ? `Current headline: ${input.profile.label}` : null,
@@ -44,5 +44,5 @@ export function buildResumeUser(input: ResumeComposeTaskInput): string {
     input.projects.length > 0 ? input.projects.map(group).join('\n\n') : '(none)',
   ]
     .filter((line) => line !== null)
-    .join('\n');
+    .join('\n')
 }

@@ -5,9 +5,9 @@
  * levels, confidence and evidence are computed by the agent from the data, so
  * they stay reproducible and explainable.
  */
-import type { SkillsMergeTaskInput } from '../agent.types.ts';
+import type { SkillsMergeTaskInput } from '../agent.types.ts'
 
-export const SKILLS_MERGE_PROMPT_VERSION = 'skills-merge.v1';
+export const SKILLS_MERGE_PROMPT_VERSION = 'skills-merge.v1'
 
 export const SKILLS_MERGE_SYSTEM = `You maintain the skill list of a professional profile in AfterResume. Skill names arrive from many work log entries, written by different people and tools, so the same skill appears under several spellings ("postgres", "PostgreSQL", "Postgres 16"; "k8s", "Kubernetes"; "JS", "javascript").
 
@@ -20,9 +20,9 @@ Rules:
 - The canonical name uses the official product spelling and capitalisation ("PostgreSQL", "Node.js", "GitHub Actions", "scikit-learn"); for practices and soft skills use a short Title Case noun phrase ("Code Review", "Mentoring").
 - Do not add names that were not given.
 
-Answer with the JSON object only.`;
+Answer with the JSON object only.`
 
-export function buildSkillsMergeUser(input: SkillsMergeTaskInput): string {
-  const lines = input.names.map(({ name, kind }) => `- ${name}${kind ? ` (${kind})` : ''}`);
-  return ['Group these skill names:', '', ...lines].join('\n');
+export function buildSkillsMergeUser (input: SkillsMergeTaskInput): string {
+  const lines = input.names.map(({ name, kind }) => `- ${name}${kind ? ` (${kind})` : ''}`)
+  return ['Group these skill names:', '', ...lines].join('\n')
 }

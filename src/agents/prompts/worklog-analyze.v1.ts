@@ -5,9 +5,9 @@
  * versioned module (worklog-analyze.v2.ts) and the agent switches over
  * explicitly; the version is recorded with every result.
  */
-import { WORK_TYPES, type WorklogInput } from '../agent.types.ts';
+import { WORK_TYPES, type WorklogInput } from '../agent.types.ts'
 
-export const WORKLOG_ANALYZE_PROMPT_VERSION = 'worklog-analyze.v1';
+export const WORKLOG_ANALYZE_PROMPT_VERSION = 'worklog-analyze.v1'
 
 export const WORKLOG_ANALYZE_SYSTEM = `You are a careful career assistant inside AfterResume, an app where professionals keep a log of their work so it can later become skills, reports and a resume.
 
@@ -40,13 +40,13 @@ Return exactly these fields:
   {"value": the number as a JSON number (for a change, the new value), "unit": "%", "ms", "s", "min", "h", "days", "MB", "USD", "x", or the counted noun such as "users" or "tickets", or null, "baseline": the old value for a change "from X to Y", otherwise null, "raw": the metric exactly as written, "context": the sentence it comes from}.
   Version numbers, dates, times of day and standards (WCAG 2.1) are not metrics.
 
-Answer with the JSON object only.`;
+Answer with the JSON object only.`
 
-function field(label: string, value: string | null | undefined): string {
-  return value && value.trim() ? `${label}: ${value.trim()}` : `${label}: (none)`;
+function field (label: string, value: string | null | undefined): string {
+  return value && value.trim() ? `${label}: ${value.trim()}` : `${label}: (none)`
 }
 
-export function buildWorklogAnalyzeUser(worklog: WorklogInput): string {
+export function buildWorklogAnalyzeUser (worklog: WorklogInput): string {
   const lines = [
     'Analyse this work log entry.',
     '',
@@ -64,6 +64,6 @@ export function buildWorklogAnalyzeUser(worklog: WorklogInput): string {
     field('Outcome', worklog.outcome),
     field('Impact', worklog.impact),
     field('Next steps', worklog.nextSteps),
-  ];
-  return lines.join('\n');
+  ]
+  return lines.join('\n')
 }

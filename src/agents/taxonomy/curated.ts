@@ -14,17 +14,17 @@
  *    on purpose: a vague phrase ("worked with the team") that fires on every
  *    log is worse than a missed signal.
  */
-import type { SkillEntry } from './taxonomy.types.ts';
+import type { SkillEntry } from './taxonomy.types.ts'
 
-type Row = [canonical: string, aliases: string[], options?: { mode?: SkillEntry['mode']; properAliases?: string[] }];
+type Row = [canonical: string, aliases: string[], options?: { mode?: SkillEntry['mode']; properAliases?: string[] }]
 
-function group(kind: SkillEntry['kind'], rows: Row[]): SkillEntry[] {
+function group (kind: SkillEntry['kind'], rows: Row[]): SkillEntry[] {
   return rows.map(([canonical, aliases, options]) => {
-    const entry: SkillEntry = { canonical, kind, aliases };
-    if (options?.mode) entry.mode = options.mode;
-    if (options?.properAliases) entry.properAliases = options.properAliases;
-    return entry;
-  });
+    const entry: SkillEntry = { canonical, kind, aliases }
+    if (options?.mode) entry.mode = options.mode
+    if (options?.properAliases) entry.properAliases = options.properAliases
+    return entry
+  })
 }
 
 const FRAMEWORKS = group('framework', [
@@ -124,7 +124,7 @@ const FRAMEWORKS = group('framework', [
   ['RSpec', []],
   ['Testing Library', ['React Testing Library', 'RTL tests']],
   ['Tap', ['node-tap'], { mode: 'proper' }],
-]);
+])
 
 const TOOLS = group('tool', [
   // Containers, orchestration, infrastructure
@@ -257,7 +257,7 @@ const TOOLS = group('tool', [
   ['Ollama', []],
   ['vLLM', []],
   ['OpenAI API', ['OpenAI', 'GPT-4', 'ChatGPT API']],
-]);
+])
 
 const CLOUDS = group('cloud', [
   ['AWS', ['Amazon Web Services']],
@@ -291,7 +291,7 @@ const CLOUDS = group('cloud', [
   ['DigitalOcean', []],
   ['Hetzner', []],
   ['OpenStack', []],
-]);
+])
 
 const DATABASES = group('database', [
   ['PostgreSQL', ['Postgres', 'psql', 'pg_dump', 'pgbouncer', 'PostGIS', 'Postgres 16', 'Postgres 17']],
@@ -321,7 +321,7 @@ const DATABASES = group('database', [
   ['Pinecone', [], { mode: 'proper' }],
   ['Qdrant', []],
   ['Weaviate', []],
-]);
+])
 
 const PRACTICES = group('practice', [
   ['Agile', ['agile methodology'], { mode: 'proper' }],
@@ -407,7 +407,7 @@ const PRACTICES = group('practice', [
   ['Embedded Systems', ['firmware', 'microcontroller', 'embedded systems', 'RTOS']],
   ['Mobile Development', ['iOS', 'Android', 'mobile app', 'App Store', 'Play Store']],
   ['Networking', ['TCP/IP', 'DNS', 'VPC', 'subnet', 'subnets', 'BGP', 'VPN', 'firewall rules']],
-]);
+])
 
 const SOFT_SKILLS = group('soft_skill', [
   ['Mentoring', ['mentor', 'mentored', 'mentoring', 'mentorship', 'mentee', 'coached', 'coaching']],
@@ -429,7 +429,7 @@ const SOFT_SKILLS = group('soft_skill', [
   ['Customer Communication', ['customer call', 'customer calls', 'client call', 'client meeting', 'customer meeting', 'customer-facing']],
   ['Teamwork', ['teamwork', 'team player']],
   ['Time Management', ['time management', 'time-boxed', 'timeboxed']],
-]);
+])
 
 export const CURATED_ENTRIES: readonly SkillEntry[] = [
   ...FRAMEWORKS,
@@ -438,4 +438,4 @@ export const CURATED_ENTRIES: readonly SkillEntry[] = [
   ...DATABASES,
   ...PRACTICES,
   ...SOFT_SKILLS,
-];
+]

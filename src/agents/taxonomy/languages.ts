@@ -17,8 +17,8 @@
  *     Lex, `progress` of OpenEdge ABL. Those are removed (the curated list has
  *     Node.js, Terraform and Bazel as their own skills).
  */
-import * as linguist from 'linguist-languages';
-import type { SkillEntry, MatchMode } from './taxonomy.types.ts';
+import * as linguist from 'linguist-languages'
+import type { SkillEntry, MatchMode } from './taxonomy.types.ts'
 
 interface LinguistLanguage {
   name: string;
@@ -48,14 +48,14 @@ const EXCLUDED = new Set<string>([
   'Filebench WML', 'GCC Machine Description', 'Procfile', 'Pep8', 'ECL', 'ECLiPSe',
   // Covered by curated entries of another kind (tools/frameworks).
   'Dockerfile', 'Puppet', 'NumPy',
-]);
+])
 
 /** Aliases that Linguist lists but which mean something else in prose. */
 const ALIAS_DENY = new Set<string>([
   'node', 'rake', 'progress', 'flex', 'emacs', 'cask', 'eask', 'autoconf', 'bazel', 'terraform', 'opentofu', 'cucumber', 'console',
   'bash session', 'octave', 'squeak', 'bro', 'inc', 'make', 'apples', 'igor', 'posh', 'nush', 'coffee', 'carto', 'cake', 'cakescript',
   'batch', 'clipper', 'pyrex', 'lisp', 'wolfram', 'mumps', 'rusthon', 'envrc', 'basic for android', 'xdr', 'shell-script',
-]);
+])
 
 interface LanguageOverride {
   canonical?: string;
@@ -162,7 +162,7 @@ const OVERRIDES: Record<string, LanguageOverride> = {
   Stata: { mode: 'proper', aliases: [] },
   Vyper: { mode: 'proper', aliases: [] },
   'Wolfram Language': { mode: 'any', aliases: ['Mathematica'] },
-};
+}
 
 /** Non-programming Linguist entries people do list on resumes (markup, query and data languages). */
 const DATA_LANGUAGES: Record<string, LanguageOverride> = {
@@ -180,36 +180,36 @@ const DATA_LANGUAGES: Record<string, LanguageOverride> = {
   Jinja: { mode: 'proper', aliases: ['Jinja2'] },
   Handlebars: { mode: 'proper', aliases: [] },
   PlantUML: { mode: 'any', aliases: [] },
-};
+}
 
-function toEntry(language: LinguistLanguage, override: LanguageOverride | undefined): SkillEntry {
-  const canonical = override?.canonical ?? language.name;
+function toEntry (language: LinguistLanguage, override: LanguageOverride | undefined): SkillEntry {
+  const canonical = override?.canonical ?? language.name
   const aliases =
     override?.aliases ??
-    (language.aliases ?? []).filter((alias) => alias.length >= 4 && !ALIAS_DENY.has(alias.toLowerCase()));
+    (language.aliases ?? []).filter((alias) => alias.length >= 4 && !ALIAS_DENY.has(alias.toLowerCase()))
   const entry: SkillEntry = {
     canonical,
     kind: 'language',
     aliases: aliases.filter((alias) => alias.toLowerCase() !== canonical.toLowerCase()),
     // Unreviewed Linguist names are matched case-sensitively: "Haskell" yes, "haskell" too risky to assume.
     mode: override?.mode ?? 'proper',
-  };
-  if (override?.properAliases) entry.properAliases = override.properAliases;
-  return entry;
+  }
+  if (override?.properAliases) entry.properAliases = override.properAliases
+  return entry
 }
 
-function buildLanguageEntries(): SkillEntry[] {
-  const entries: SkillEntry[] = [];
+function buildLanguageEntries (): SkillEntry[] {
+  const entries: SkillEntry[] = []
   for (const language of Object.values(linguist) as LinguistLanguage[]) {
     if (language.type === 'programming') {
-      if (EXCLUDED.has(language.name)) continue;
-      entries.push(toEntry(language, OVERRIDES[language.name]));
+      if (EXCLUDED.has(language.name)) continue
+      entries.push(toEntry(language, OVERRIDES[language.name]))
     } else {
-      const override = DATA_LANGUAGES[language.name];
-      if (override) entries.push(toEntry(language, override));
+      const override = DATA_LANGUAGES[language.name]
+      if (override) entries.push(toEntry(language, override))
     }
   }
-  return entries.sort((a, b) => a.canonical.localeCompare(b.canonical));
+  return entries.sort((a, b) => a.canonical.localeCompare(b.canonical))
 }
 
-export const LANGUAGE_ENTRIES: readonly SkillEntry[] = buildLanguageEntries();
+export const LANGUAGE_ENTRIES: readonly SkillEntry[] = buildLanguageEntries()

@@ -1,4 +1,4 @@
-import type { SkillKind } from '../agent.types.ts';
+import type { SkillKind } from '../agent.types.ts'
 
 /**
  * How strictly a term must appear before it counts as a mention:
@@ -11,7 +11,7 @@ import type { SkillKind } from '../agent.types.ts';
  *    technology in the same sentence). For names that are very common words or
  *    single letters ("Go", "C", "R").
  */
-export type MatchMode = 'any' | 'proper' | 'context';
+export type MatchMode = 'any' | 'proper' | 'context'
 
 export interface SkillTerm {
   text: string;

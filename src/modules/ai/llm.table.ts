@@ -89,4 +89,3 @@ export interface AiTables {
   resume: ResumeTable
   share_link: ShareLinkTable
 }
-

@@ -53,8 +53,12 @@ export const gamificationRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: D
   }, async (request, reply) => {
     const actor = request.principal!
     const granted = await withTenant(tenantDb, actor.tenantId, (trx) => grantXp(trx, {
-      tenantId: actor.tenantId, userId: request.body.user_id, amount: request.body.amount, reason: request.body.reason,
-      actor: { userId: actor.userId, role: actor.role, isStaff: actor.isStaff }, meta: requestMeta(request),
+      tenantId: actor.tenantId,
+      userId: request.body.user_id,
+      amount: request.body.amount,
+      reason: request.body.reason,
+      actor: { userId: actor.userId, role: actor.role, isStaff: actor.isStaff },
+      meta: requestMeta(request),
     }))
     return reply.status(201).send(granted)
   })
@@ -65,8 +69,12 @@ export const gamificationRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: D
   }, async (request) => {
     const actor = request.principal!
     return withTenant(tenantDb, actor.tenantId, (trx) => revokeBadge(trx, {
-      tenantId: actor.tenantId, userId: request.body.user_id, badgeCode: request.body.badge_code, reason: request.body.reason,
-      actor: { userId: actor.userId, role: actor.role, isStaff: actor.isStaff }, meta: requestMeta(request),
+      tenantId: actor.tenantId,
+      userId: request.body.user_id,
+      badgeCode: request.body.badge_code,
+      reason: request.body.reason,
+      actor: { userId: actor.userId, role: actor.role, isStaff: actor.isStaff },
+      meta: requestMeta(request),
     }))
   })
 }

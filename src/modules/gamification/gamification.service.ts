@@ -69,8 +69,15 @@ export async function evaluateEntryRewards (trx: Executor, input: { tenantId: st
     // Deleted before the job ran: nothing to reward, and nothing to retry.
     return {
       result: {
-        entry_id: input.worklogId, job_id: input.jobId, valid: false, xp_awarded: 0, streak_updated: false,
-        streak: { current: 0, longest: 0, freeze_used: false, broken: false }, badges_awarded: [], challenges_updated: [], errors: ['entry_not_found'],
+        entry_id: input.worklogId,
+        job_id: input.jobId,
+        valid: false,
+        xp_awarded: 0,
+        streak_updated: false,
+        streak: { current: 0, longest: 0, freeze_used: false, broken: false },
+        badges_awarded: [],
+        challenges_updated: [],
+        errors: ['entry_not_found'],
       },
       evaluation: null,
       persisted: null,
@@ -160,9 +167,16 @@ async function challengesOf (trx: Executor, key: UserKey, where: { weekStart?: s
     const weekEnd = addDays(r.week_start, 6)
     const remaining = Math.max(0, Math.round((Date.parse(weekEnd) - Date.parse(today)) / 86_400_000) + 1)
     return {
-      code: r.code, name: r.name, description: r.description, week_start: r.week_start, week_end: weekEnd,
-      progress: Math.min(r.progress, r.target), target: r.target, reward_xp: r.reward_xp,
-      completed_at: r.completed_at?.toISOString() ?? null, days_remaining: r.week_start > today ? 7 : Math.min(7, remaining),
+      code: r.code,
+      name: r.name,
+      description: r.description,
+      week_start: r.week_start,
+      week_end: weekEnd,
+      progress: Math.min(r.progress, r.target),
+      target: r.target,
+      reward_xp: r.reward_xp,
+      completed_at: r.completed_at?.toISOString() ?? null,
+      days_remaining: r.week_start > today ? 7 : Math.min(7, remaining),
     }
   })
 }
@@ -320,8 +334,14 @@ export interface AdminActor { userId: string; role: string; isStaff: boolean }
  */
 async function audit (trx: Executor, meta: RequestMeta, tenantId: string, actor: AdminActor, kind: string, detail: JsonObject): Promise<void> {
   await trx.insertInto('auth_event').values({
-    kind, outcome: 'success', user_id: actor.userId, tenant_id: tenantId, ip: meta.ip, user_agent: meta.userAgent?.slice(0, 500) ?? null,
-    correlation_id: meta.correlationId, detail: toJson({ ...detail, actor_role: actor.role, actor_is_staff: actor.isStaff }),
+    kind,
+    outcome: 'success',
+    user_id: actor.userId,
+    tenant_id: tenantId,
+    ip: meta.ip,
+    user_agent: meta.userAgent?.slice(0, 500) ?? null,
+    correlation_id: meta.correlationId,
+    detail: toJson({ ...detail, actor_role: actor.role, actor_is_staff: actor.isStaff }),
   }).execute()
 }
 

@@ -13,9 +13,13 @@ import { markdownToDocx, markdownToPdf } from './render.ts'
 
 const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
 const ReportSummary = Type.Object({
-  id: Type.String(), kind: Type.String(), title: Type.String(),
-  period_start: Type.Union([Type.String(), Type.Null()]), period_end: Type.Union([Type.String(), Type.Null()]),
-  created_via: Type.String(), created_at: Type.String({ format: 'date-time' }),
+  id: Type.String(),
+  kind: Type.String(),
+  title: Type.String(),
+  period_start: Type.Union([Type.String(), Type.Null()]),
+  period_end: Type.Union([Type.String(), Type.Null()]),
+  created_via: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
 })
 const day = (d: Date | null): string | null => d === null ? null : d.toISOString().slice(0, 10)
 const PDF = 'application/pdf'
@@ -34,7 +38,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
 
   app.post('/api/reports/generate', {
     schema: {
-      tags, summary: 'Generate a report (a job; the report appears in /api/reports/)',
+      tags,
+      summary: 'Generate a report (a job; the report appears in /api/reports/)',
       body: Type.Object({
         kind: ReportKind,
         period_start: Type.Optional(Type.String({ format: 'date' })),
@@ -66,7 +71,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
 
   app.get('/api/reports', {
     schema: {
-      tags, summary: 'Your reports, newest first',
+      tags,
+      summary: 'Your reports, newest first',
       querystring: Type.Object({ kind: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false }),
       response: { 200: Type.Array(ReportSummary) },
     },
@@ -83,7 +89,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
 
   app.get('/api/reports/:id', {
     schema: {
-      tags, summary: 'One report: ?format=json (default), md, pdf or docx',
+      tags,
+      summary: 'One report: ?format=json (default), md, pdf or docx',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('pdf'), Type.Literal('docx')])) }, { additionalProperties: false }),
     },
@@ -95,9 +102,18 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
     const format = request.query.format ?? 'json'
     if (format !== 'json') return sendDocument(reply, format, report.content_md, report.title, `${report.kind}-report-${day(report.period_end) ?? report.id}`)
     return {
-      id: report.id, kind: report.kind, title: report.title, period_start: day(report.period_start), period_end: day(report.period_end),
-      client_id: report.client_id, project_id: report.project_id, sprint_id: report.sprint_id,
-      markdown: report.content_md, stats: report.metadata.stats ?? null, created_via: report.created_via, created_at: report.created_at.toISOString(),
+      id: report.id,
+      kind: report.kind,
+      title: report.title,
+      period_start: day(report.period_start),
+      period_end: day(report.period_end),
+      client_id: report.client_id,
+      project_id: report.project_id,
+      sprint_id: report.sprint_id,
+      markdown: report.content_md,
+      stats: report.metadata.stats ?? null,
+      created_via: report.created_via,
+      created_at: report.created_at.toISOString(),
     }
   })
 
@@ -110,7 +126,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
 
   app.get('/api/resume', {
     schema: {
-      tags: ['resume'], summary: 'Your latest resume: ?format=json (default), jsonresume, md, pdf or docx',
+      tags: ['resume'],
+      summary: 'Your latest resume: ?format=json (default), jsonresume, md, pdf or docx',
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('jsonresume'), Type.Literal('md'), Type.Literal('pdf'), Type.Literal('docx')])) }, { additionalProperties: false }),
     },
     config: { access: 'reports:read' },

@@ -15,17 +15,30 @@ const Scope = {
   sprint_id: Type.Optional(Type.String({ format: 'uuid' })),
 }
 const ScheduleOut = Type.Object({
-  id: Type.String(), name: Type.String(), kind: Type.String(), cron: Type.String(), timezone: Type.String(), enabled: Type.Boolean(),
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  cron: Type.String(),
+  timezone: Type.String(),
+  enabled: Type.Boolean(),
   scope: Type.Record(Type.String(), Type.String()),
-  last_run_at: Type.Union([Type.String(), Type.Null()]), next_run_at: Type.Union([Type.String(), Type.Null()]),
+  last_run_at: Type.Union([Type.String(), Type.Null()]),
+  next_run_at: Type.Union([Type.String(), Type.Null()]),
 })
 
 function scheduleOut (s: Schedule) {
   const { kind, user_id: _user, ...scope } = s.payload as Record<string, string>
   return {
     // Names are unique per tenant, so each person's are stored prefixed with their id.
-    id: s.id, name: s.name.replace(/^[0-9a-f-]{36}:/, ''), kind: kind ?? '', cron: s.cron, timezone: s.timezone, enabled: s.enabled, scope,
-    last_run_at: s.last_run_at?.toISOString() ?? null, next_run_at: s.next_run_at?.toISOString() ?? null,
+    id: s.id,
+    name: s.name.replace(/^[0-9a-f-]{36}:/, ''),
+    kind: kind ?? '',
+    cron: s.cron,
+    timezone: s.timezone,
+    enabled: s.enabled,
+    scope,
+    last_run_at: s.last_run_at?.toISOString() ?? null,
+    next_run_at: s.next_run_at?.toISOString() ?? null,
   }
 }
 
@@ -48,7 +61,8 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: Sche
 
   app.post('/api/schedules', {
     schema: {
-      tags, summary: 'Schedule a report (cron in your time zone, e.g. "0 17 * * 5")',
+      tags,
+      summary: 'Schedule a report (cron in your time zone, e.g. "0 17 * * 5")',
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 200 }),
         kind: ReportKind,
@@ -79,11 +93,15 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: Sche
 
   app.patch('/api/schedules/:id', {
     schema: {
-      tags, summary: 'Change a report schedule',
+      tags,
+      summary: 'Change a report schedule',
       params: IdParams,
       body: Type.Object({
-        kind: Type.Optional(ReportKind), cron: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-        timezone: Type.Optional(Type.String({ maxLength: 64 })), enabled: Type.Optional(Type.Boolean()), ...Scope,
+        kind: Type.Optional(ReportKind),
+        cron: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        timezone: Type.Optional(Type.String({ maxLength: 64 })),
+        enabled: Type.Optional(Type.Boolean()),
+        ...Scope,
       }, { additionalProperties: false }),
       response: { 200: ScheduleOut },
     },

@@ -13,9 +13,13 @@ import { hashToken, newSecretToken } from '../identity/auth.service.ts'
 import { sendDocument } from './reports.routes.ts'
 
 const ShareOut = Type.Object({
-  id: Type.String(), target_kind: Type.String(), target_id: Type.String(),
-  expires_at: Type.String({ format: 'date-time' }), revoked_at: Type.Union([Type.String(), Type.Null()]),
-  access_count: Type.Integer(), created_at: Type.String({ format: 'date-time' }),
+  id: Type.String(),
+  target_kind: Type.String(),
+  target_id: Type.String(),
+  expires_at: Type.String({ format: 'date-time' }),
+  revoked_at: Type.Union([Type.String(), Type.Null()]),
+  access_count: Type.Integer(),
+  created_at: Type.String({ format: 'date-time' }),
 })
 
 export const shareRoutes: FastifyPluginAsyncTypebox<{ config: Config; tenantDb: Db; db: Db }> = async (app, { config, tenantDb, db }) => {
@@ -23,7 +27,8 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{ config: Config; tenantDb: 
 
   app.post('/api/share-links', {
     schema: {
-      tags: ['share'], summary: 'Share a report or your resume; the link is shown once',
+      tags: ['share'],
+      summary: 'Share a report or your resume; the link is shown once',
       body: Type.Object({
         target_kind: Type.Union([Type.Literal('report'), Type.Literal('resume')]),
         target_id: Type.Optional(Type.String({ format: 'uuid', description: 'The report id; for a resume, omit to share the latest.' })),
@@ -78,7 +83,8 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{ config: Config; tenantDb: 
   // answer the same 404, so the answer says nothing about which tokens once existed.
   app.get('/api/share/:token', {
     schema: {
-      tags: ['share'], summary: 'A shared report or resume (public; ?format=md|pdf|docx for files)',
+      tags: ['share'],
+      summary: 'A shared report or resume (public; ?format=md|pdf|docx for files)',
       params: Type.Object({ token: Type.String({ minLength: 20, maxLength: 100 }) }),
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('pdf'), Type.Literal('docx')])) }, { additionalProperties: false }),
     },

@@ -11,9 +11,15 @@ import { JobAccepted } from '../jobs/jobs.schemas.ts'
 
 const Level = Type.Union([Type.Literal('beginner'), Type.Literal('intermediate'), Type.Literal('advanced'), Type.Literal('expert')])
 const SkillOut = Type.Object({
-  id: Type.String(), name: Type.String(), kind: Type.String(), level: Level, confidence: Type.Number(),
-  evidence_count: Type.Integer(), worklog_count: Type.Integer(),
-  first_seen_on: Type.Union([Type.String(), Type.Null()]), last_seen_on: Type.Union([Type.String(), Type.Null()]),
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  level: Level,
+  confidence: Type.Number(),
+  evidence_count: Type.Integer(),
+  worklog_count: Type.Integer(),
+  first_seen_on: Type.Union([Type.String(), Type.Null()]),
+  last_seen_on: Type.Union([Type.String(), Type.Null()]),
 })
 const day = (d: Date | null): string | null => d === null ? null : d.toISOString().slice(0, 10)
 const LEVEL_RANK = sql<number>`array_position(ARRAY['beginner','intermediate','advanced','expert'], level)`
@@ -23,7 +29,8 @@ export const skillRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPla
 
   app.get('/api/skills', {
     schema: {
-      tags, summary: 'Your skills with level and confidence',
+      tags,
+      summary: 'Your skills with level and confidence',
       querystring: Type.Object({
         kind: Type.Optional(Type.String({ maxLength: 40 })),
         level: Type.Optional(Level),
@@ -53,7 +60,8 @@ export const skillRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPla
 
   app.get('/api/skills/:id/evidence', {
     schema: {
-      tags, summary: 'Where a skill was shown',
+      tags,
+      summary: 'Where a skill was shown',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       response: { 200: Type.Array(Type.Object({ worklog_id: Type.String(), excerpt: Type.String(), occurred_on: Type.Union([Type.String(), Type.Null()]), confidence: Type.Number() })) },
     },

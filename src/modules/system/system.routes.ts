@@ -87,8 +87,15 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesDeps> = async (
     },
     config: access,
   }, async () => (await schedules.list()).map((s) => ({
-    id: s.id, name: s.name, job_type: s.job_type, cron: s.cron, timezone: s.timezone, enabled: s.enabled, tenant_id: s.tenant_id,
-    last_run_at: s.last_run_at?.toISOString() ?? null, next_run_at: s.next_run_at?.toISOString() ?? null,
+    id: s.id,
+    name: s.name,
+    job_type: s.job_type,
+    cron: s.cron,
+    timezone: s.timezone,
+    enabled: s.enabled,
+    tenant_id: s.tenant_id,
+    last_run_at: s.last_run_at?.toISOString() ?? null,
+    next_run_at: s.next_run_at?.toISOString() ?? null,
   })))
 
   app.get('/system/health', {

@@ -11,8 +11,7 @@ export function parseCsv (text: string): string[][] {
       if (char === '"' && input[i + 1] === '"') { field += '"'; i++ } else if (char === '"') quoted = false
       else field += char
     } else if (char === '"' && field === '') quoted = true
-    else if (char === ',') { row.push(field); field = '' }
-    else if (char === '\n' || char === '\r') {
+    else if (char === ',') { row.push(field); field = '' } else if (char === '\n' || char === '\r') {
       if (char === '\r' && input[i + 1] === '\n') i++
       row.push(field); field = ''
       rows.push(row); row = []

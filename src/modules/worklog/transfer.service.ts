@@ -77,7 +77,7 @@ export async function importWorklogs (trx: Trx, actor: Actor, rows: readonly unk
     throw new ValidationError(
       `${rowsWithErrors} of ${rows.length} rows are invalid; nothing was imported. Fix them, or send ?partial=true to import the valid rows.`,
       `rows.${errors[0]!.row}.${errors[0]!.field}`,
-      errors.map((error) => ({ field: `rows.${error.row}.${error.field}`, message: error.message })),
+      errors.map((error) => ({ field: `rows.${error.row}.${error.field}`, message: error.message }))
     )
   }
   const ids = await insertWorklogs(trx, valid)

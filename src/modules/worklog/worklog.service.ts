@@ -15,8 +15,18 @@ import type { WorklogTable } from './worklog.table.ts'
 export type NewWorklog = WorklogInput & { occurred_on: string; content: string }
 
 const DEFAULTS = {
-  title: '', outcome: '', impact: '', next_steps: '', work_type: 'delivery', status: 'draft', effort_minutes: null,
-  is_billable: false, tags: [], source_ref: '', metadata: {}, enrichment_status: 'pending',
+  title: '',
+  outcome: '',
+  impact: '',
+  next_steps: '',
+  work_type: 'delivery',
+  status: 'draft',
+  effort_minutes: null,
+  is_billable: false,
+  tags: [],
+  source_ref: '',
+  metadata: {},
+  enrichment_status: 'pending',
 } as const satisfies Partial<WorklogInput>
 
 function related (id: string | null, name: string | null): { id: string; name: string } | null {

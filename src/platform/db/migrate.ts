@@ -53,7 +53,7 @@ export async function migrate (connectionString: string, options: MigrateOptions
         checksum   text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`)
-    await client.query(`COMMENT ON TABLE schema_migration IS 'Numbered files from migrations/ applied to this database (managed by afterresume migrate).'`)
+    await client.query('COMMENT ON TABLE schema_migration IS \'Numbered files from migrations/ applied to this database (managed by afterresume migrate).\'')
     const done = new Map<number, { name: string; checksum: string }>()
     for (const row of (await client.query<{ version: number; name: string; checksum: string }>('SELECT version, name, checksum FROM schema_migration')).rows) {
       done.set(row.version, row)
@@ -116,7 +116,7 @@ async function rebuildOpsViews (client: pg.Client): Promise<void> {
     // Views only: dropping and re-creating them is cheap and lets a view change shape.
     await client.query('DROP SCHEMA IF EXISTS ops CASCADE')
     await client.query('CREATE SCHEMA ops')
-    await client.query(`COMMENT ON SCHEMA ops IS 'Read-only operator views (queue depth, failures, latency, schedules). Rebuilt by afterresume migrate from db/ops/.'`)
+    await client.query('COMMENT ON SCHEMA ops IS \'Read-only operator views (queue depth, failures, latency, schedules). Rebuilt by afterresume migrate from db/ops/.\'')
     for (const file of files) await client.query(readFileSync(`${OPS_DIR}/${file}`, 'utf8'))
     await client.query('COMMIT')
   } catch (error) {

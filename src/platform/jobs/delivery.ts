@@ -28,7 +28,7 @@ export async function readDelivery (executor: Executor, type: string, id: string
 
 export function deliveryErrorMessage (output: unknown): string {
   if (typeof output === 'object' && output !== null) {
-    const value = (output as { value?: { message?: unknown }; message?: unknown })
+    const value = output as { value?: { message?: unknown }; message?: unknown }
     if (typeof value.message === 'string') return value.message
     if (typeof value.value?.message === 'string') return value.value.message
   }

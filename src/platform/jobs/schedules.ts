@@ -54,7 +54,7 @@ export function nextRun (cron: string, timezone: string, after: Date = new Date(
 
 export function assertTimezone (timezone: string): void {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone })
+    Intl.DateTimeFormat('en-US', { timeZone: timezone })
   } catch {
     throw new ValidationError(`Unknown time zone "${timezone}"; use an IANA name such as Europe/Berlin.`, 'timezone')
   }

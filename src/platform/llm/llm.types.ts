@@ -3,15 +3,15 @@
  * `LlmProvider`; which backend answers (the deterministic local engine or an
  * OpenAI-compatible server) is a deployment decision.
  */
-import type { TSchema, Static } from 'typebox';
+import type { TSchema, Static } from 'typebox'
 import type {
   ReportInput,
   ResumeComposeTaskInput,
   SkillsMergeTaskInput,
   WorklogInput,
-} from '../../agents/agent.types.ts';
+} from '../../agents/agent.types.ts'
 
-export type LlmProviderName = 'local' | 'openai' | 'vllm' | 'ollama';
+export type LlmProviderName = 'local' | 'openai' | 'vllm' | 'ollama'
 
 /**
  * A JSON schema the answer must satisfy. `T` is carried only at the type level
@@ -25,8 +25,8 @@ export interface LlmOutputSchema<T> {
   readonly __output?: T;
 }
 
-export function outputSchema<S extends TSchema>(name: string, schema: S): LlmOutputSchema<Static<S>> {
-  return { name, schema };
+export function outputSchema<S extends TSchema> (name: string, schema: S): LlmOutputSchema<Static<S>> {
+  return { name, schema }
 }
 
 /**
@@ -37,9 +37,9 @@ export type LlmTask =
   | { kind: 'worklog.analyze'; input: WorklogInput }
   | { kind: 'skills.merge'; input: SkillsMergeTaskInput }
   | { kind: 'report.compose'; input: ReportInput }
-  | { kind: 'resume.compose'; input: ResumeComposeTaskInput };
+  | { kind: 'resume.compose'; input: ResumeComposeTaskInput }
 
-export type LlmTaskKind = LlmTask['kind'];
+export type LlmTaskKind = LlmTask['kind']
 
 export interface LlmRequest<T = unknown> {
   /** What the call is for ('worklog.analyze', …); used for accounting and events. */
@@ -82,7 +82,7 @@ export interface LlmProvider {
  * Deterministic token estimate (~4 characters per token for English prose and
  * code). Used when a server reports no usage and for the local provider.
  */
-export function estimateTokens(text: string): number {
-  if (text.length === 0) return 0;
-  return Math.ceil(text.length / 4);
+export function estimateTokens (text: string): number {
+  if (text.length === 0) return 0
+  return Math.ceil(text.length / 4)
 }

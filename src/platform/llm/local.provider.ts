@@ -5,53 +5,53 @@
  * resume templates); requests without one get an extractive summary of the
  * user message. Same request, same answer, every time.
  */
-import { describeLocalResult, runLocalTask, summarizeText } from '../../agents/engines/index.ts';
-import { LlmAbortedError, LlmInvalidOutputError } from './llm.errors.ts';
-import { estimateTokens, type LlmProvider, type LlmRequest, type LlmResponse } from './llm.types.ts';
-import { parseAndValidate } from './openai.provider.ts';
+import { describeLocalResult, runLocalTask, summarizeText } from '../../agents/engines/index.ts'
+import { LlmAbortedError, LlmInvalidOutputError } from './llm.errors.ts'
+import { estimateTokens, type LlmProvider, type LlmRequest, type LlmResponse } from './llm.types.ts'
+import { parseAndValidate } from './openai.provider.ts'
 
-export const LOCAL_MODEL = 'afterresume-local-v1';
+export const LOCAL_MODEL = 'afterresume-local-v1'
 
 export class LocalLlmProvider implements LlmProvider {
-  readonly name = 'local' as const;
-  readonly model = LOCAL_MODEL;
+  readonly name = 'local' as const
+  readonly model = LOCAL_MODEL
 
   async complete<T>(request: LlmRequest<T>): Promise<LlmResponse<T>> {
-    if (request.signal?.aborted) throw new LlmAbortedError({ cause: request.signal.reason });
-    const started = performance.now();
-    const promptTokens = estimateTokens(request.system) + estimateTokens(request.user);
+    if (request.signal?.aborted) throw new LlmAbortedError({ cause: request.signal.reason })
+    const started = performance.now()
+    const promptTokens = estimateTokens(request.system) + estimateTokens(request.user)
 
     if (!request.task) {
-      const text = summarizeText(request.user);
-      return this.#response<T>(text, undefined, promptTokens, started);
+      const text = summarizeText(request.user)
+      return this.#response<T>(text, undefined, promptTokens, started)
     }
 
-    let result: unknown;
+    let result: unknown
     try {
-      result = runLocalTask(request.task);
+      result = runLocalTask(request.task)
     } catch (error) {
       throw new LlmInvalidOutputError(
         `local engine failed on '${request.task.kind}': ${error instanceof Error ? error.message : String(error)}`,
         '',
         [],
-        { cause: error },
-      );
+        { cause: error }
+      )
     }
-    const text = JSON.stringify(result);
-    let json: T | undefined;
+    const text = JSON.stringify(result)
+    let json: T | undefined
     if (request.schema) {
       // The engines are ours, but the schema is the contract: check it so a drift shows up at once.
-      const check = parseAndValidate(text, request.schema);
+      const check = parseAndValidate(text, request.schema)
       if (!check.ok) {
         throw new LlmInvalidOutputError(
           `local engine output for '${request.task.kind}' does not match schema '${request.schema.name}': ${check.errors[0] ?? ''}`,
           text,
-          check.errors,
-        );
+          check.errors
+        )
       }
-      json = check.value;
+      json = check.value
     }
-    return this.#response(describeLocalResult(request.task, result), json, promptTokens, started, text);
+    return this.#response(describeLocalResult(request.task, result), json, promptTokens, started, text)
   }
 
   #response<T>(text: string, json: T | undefined, promptTokens: number, started: number, jsonText?: string): LlmResponse<T> {
@@ -66,8 +66,8 @@ export class LocalLlmProvider implements LlmProvider {
         latencyMs: Math.round(performance.now() - started),
       },
       attempts: 1,
-    };
-    if (json !== undefined) response.json = json;
-    return response;
+    }
+    if (json !== undefined) response.json = json
+    return response
   }
 }

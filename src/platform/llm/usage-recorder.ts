@@ -4,16 +4,16 @@
  * layer turns those records into `llm_call` rows and events; a `beforeCall`
  * hook lets it refuse a call up front (budget checks) by throwing.
  */
-import { LlmError, type LlmErrorCode } from './llm.errors.ts';
+import { LlmError, type LlmErrorCode } from './llm.errors.ts'
 import {
   estimateTokens,
   type LlmProvider,
   type LlmProviderName,
   type LlmRequest,
   type LlmResponse,
-} from './llm.types.ts';
+} from './llm.types.ts'
 
-export type LlmCallOutcome = 'ok' | LlmErrorCode;
+export type LlmCallOutcome = 'ok' | LlmErrorCode
 
 export interface LlmCallRecord {
   purpose: string;
@@ -42,20 +42,20 @@ export interface CallRecorderOptions {
 }
 
 /** When a request sets no maxTokens we assume this many for budget estimates. */
-const DEFAULT_COMPLETION_ESTIMATE = 1024;
+const DEFAULT_COMPLETION_ESTIMATE = 1024
 
-export function withCallRecorder(
+export function withCallRecorder (
   provider: LlmProvider,
   record: (entry: LlmCallRecord) => Promise<void>,
-  options: CallRecorderOptions = {},
+  options: CallRecorderOptions = {}
 ): LlmProvider {
   return {
     name: provider.name,
     model: provider.model,
     async complete<T>(request: LlmRequest<T>): Promise<LlmResponse<T>> {
-      const promptTokens = estimateTokens(request.system) + estimateTokens(request.user);
-      const started = performance.now();
-      let response: LlmResponse<T>;
+      const promptTokens = estimateTokens(request.system) + estimateTokens(request.user)
+      const started = performance.now()
+      let response: LlmResponse<T>
       try {
         if (options.beforeCall) {
           await options.beforeCall({
@@ -64,11 +64,11 @@ export function withCallRecorder(
             model: provider.model,
             promptTokens,
             maxCompletionTokens: request.maxTokens ?? DEFAULT_COMPLETION_ESTIMATE,
-          });
+          })
         }
-        response = await provider.complete(request);
+        response = await provider.complete(request)
       } catch (error) {
-        const spent = error instanceof LlmError ? error.spent : undefined;
+        const spent = error instanceof LlmError ? error.spent : undefined
         const failure: LlmCallRecord = {
           purpose: request.purpose,
           provider: provider.name,
@@ -79,10 +79,10 @@ export function withCallRecorder(
           latencyMs: Math.round(performance.now() - started),
           outcome: outcomeOf(error),
           error: error instanceof Error ? error.message : String(error),
-        };
+        }
         // The LLM failure is what the caller needs to see; a failing recorder must not mask it.
-        await record(failure).catch(() => undefined);
-        throw error;
+        await record(failure).catch(() => undefined)
+        throw error
       }
       // On success a recorder failure propagates: silently losing accounting rows would break budgets.
       await record({
@@ -93,16 +93,16 @@ export function withCallRecorder(
         completionTokens: response.usage.completionTokens,
         latencyMs: response.usage.latencyMs,
         outcome: 'ok',
-      });
-      return response;
+      })
+      return response
     },
-  };
+  }
 }
 
-function outcomeOf(error: unknown): LlmErrorCode {
-  if (error instanceof LlmError) return error.code;
+function outcomeOf (error: unknown): LlmErrorCode {
+  if (error instanceof LlmError) return error.code
   // Providers only throw LlmErrors; anything else escaped from transport code.
-  return 'llm_http_error';
+  return 'llm_http_error'
 }
 
 // ---------------------------------------------------------------------------
@@ -116,7 +116,7 @@ export interface ModelPrice {
   completionPer1k: number;
 }
 
-export type PriceTable = Readonly<Record<string, ModelPrice>>;
+export type PriceTable = Readonly<Record<string, ModelPrice>>
 
 /**
  * List prices at the time of writing. Deployments override this from config
@@ -129,22 +129,22 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
   'gpt-4.1': { promptPer1k: 0.002, completionPer1k: 0.008 },
   'gpt-4.1-mini': { promptPer1k: 0.0004, completionPer1k: 0.0016 },
   'gpt-4.1-nano': { promptPer1k: 0.0001, completionPer1k: 0.0004 },
-};
+}
 
 /** Self-hosted servers cost nothing per token unless the table says otherwise. */
-const SELF_HOSTED: ReadonlySet<LlmProviderName> = new Set(['local', 'vllm', 'ollama']);
+const SELF_HOSTED: ReadonlySet<LlmProviderName> = new Set(['local', 'vllm', 'ollama'])
 
 /**
  * USD cost of one call, or null when the model has no price and is not
  * self-hosted (callers should treat unknown as "cannot budget", not as free).
  */
-export function estimateCostUsd(
+export function estimateCostUsd (
   record: Pick<LlmCallRecord, 'provider' | 'model' | 'promptTokens' | 'completionTokens'>,
-  priceTable: PriceTable = DEFAULT_PRICE_TABLE,
+  priceTable: PriceTable = DEFAULT_PRICE_TABLE
 ): number | null {
-  const price = priceTable[record.model];
-  if (!price) return SELF_HOSTED.has(record.provider) ? 0 : null;
-  const cost = (record.promptTokens / 1000) * price.promptPer1k + (record.completionTokens / 1000) * price.completionPer1k;
+  const price = priceTable[record.model]
+  if (!price) return SELF_HOSTED.has(record.provider) ? 0 : null
+  const cost = (record.promptTokens / 1000) * price.promptPer1k + (record.completionTokens / 1000) * price.completionPer1k
   // Round to micro-dollars so sums over many rows stay stable.
-  return Math.round(cost * 1_000_000) / 1_000_000;
+  return Math.round(cost * 1_000_000) / 1_000_000
 }

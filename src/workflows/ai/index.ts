@@ -17,19 +17,27 @@ export interface AiWorkflowDeps {
 export function registerAiWorkflows (registry: JobRegistry, deps: AiWorkflowDeps): JobRegistry {
   const common = { retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 1800 } as const
   registry.register('worklog.analyze', worklogAnalyze(deps), {
-    ...common, requires: 'work:write', payload: WorklogAnalyzePayload,
+    ...common,
+    requires: 'work:write',
+    payload: WorklogAnalyzePayload,
     description: 'Summary, work type, skill signals, resume bullets and metrics for one work log.',
   })
   registry.register('skills.extract', skillsExtract(deps), {
-    ...common, requires: 'work:write', payload: SkillsExtractPayload,
+    ...common,
+    requires: 'work:write',
+    payload: SkillsExtractPayload,
     description: 'Merge a person\'s skill signals into normalized skills with evidence.',
   })
   registry.register('report.generate', reportGenerate(deps), {
-    ...common, requires: 'reports:write', payload: ReportGeneratePayload,
+    ...common,
+    requires: 'reports:write',
+    payload: ReportGeneratePayload,
     description: 'A status, standup, weekly, monthly, sprint or summary report as Markdown.',
   })
   registry.register('resume.refresh', resumeRefresh(deps), {
-    ...common, requires: 'reports:write', payload: ResumeRefreshPayload,
+    ...common,
+    requires: 'reports:write',
+    payload: ResumeRefreshPayload,
     description: 'Build the resume (JSON Resume + Markdown) from profile, bullets, projects and skills.',
   })
   return registry

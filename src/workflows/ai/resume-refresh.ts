@@ -58,8 +58,12 @@ export function resumeRefresh (deps: { llm: LlmProvider }) {
         },
         bullets: data.bullets.map((b) => ({ text: b.text, occurredOn: isoDay(b.occurred_on), clientName: b.client_name, projectName: b.project_name, isSelected: b.is_selected })),
         projects: data.projects.map((p) => ({
-          name: p.name, clientName: p.client_name, role: p.role || null, description: p.description || null,
-          startedOn: p.started_on === null ? null : isoDay(p.started_on), endedOn: p.ended_on === null ? null : isoDay(p.ended_on),
+          name: p.name,
+          clientName: p.client_name,
+          role: p.role || null,
+          description: p.description || null,
+          startedOn: p.started_on === null ? null : isoDay(p.started_on),
+          endedOn: p.ended_on === null ? null : isoDay(p.ended_on),
         })),
         skills: data.skills.map((s) => ({ name: s.name, kind: s.kind as SkillKind, level: s.level, confidence: s.confidence })),
       })

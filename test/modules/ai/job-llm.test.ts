@@ -25,7 +25,9 @@ async function chatServer (t: { teardown(fn: () => Promise<void>): void }): Prom
         return
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        id: 'c1', object: 'chat.completion', model: 'test-model',
+        id: 'c1',
+        object: 'chat.completion',
+        model: 'test-model',
         choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'A tidy summary.' } }],
         usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
       }))

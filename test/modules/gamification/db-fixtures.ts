@@ -60,7 +60,12 @@ export async function insertEntry (db: Db, tenantId: string, userId: string, inp
 export async function insertAttachment (db: Db, tenantId: string, userId: string, worklogId: string): Promise<void> {
   const name = randomUUID()
   await db.insertInto('attachment').values({
-    tenant_id: tenantId, user_id: userId, worklog_id: worklogId, object_key: `test/${name}`, filename: `${name}.png`, size_bytes: 10,
+    tenant_id: tenantId,
+    user_id: userId,
+    worklog_id: worklogId,
+    object_key: `test/${name}`,
+    filename: `${name}.png`,
+    size_bytes: 10,
     sha256: createHash('sha256').update(name).digest('hex'),
   }).execute()
 }

@@ -29,8 +29,11 @@ t.test('ledger invariants under random entries and replays', async (t) => {
     for (const [i, step] of steps.entries()) {
       const createdAt = new Date(base + step.dayOffset * 86_400_000 + step.minute * 60_000 + i)
       const id = await insertEntry(db, tenantId, userId, {
-        createdAt, content: prose(step.length, `step ${i} ${runs} ${step.minute}`), attachments: step.attachments,
-        tags: Array.from({ length: step.tags }, (_, k) => `tag${k}`), outcome: step.outcome ? 'It works now' : '',
+        createdAt,
+        content: prose(step.length, `step ${i} ${runs} ${step.minute}`),
+        attachments: step.attachments,
+        tags: Array.from({ length: step.tags }, (_, k) => `tag${k}`),
+        outcome: step.outcome ? 'It works now' : '',
       })
       const job = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
       await evaluate(tenantDb, tenantId, id, job)

@@ -75,8 +75,11 @@ t.test('daily cap and level-up', async (t) => {
   const results = []
   for (let i = 0; i < 4; i++) {
     const entry = await insertEntry(db, tenantId, userId, {
-      createdAt: new Date(Date.parse('2026-04-01T08:00:00Z') + i * 600_000), content: prose(210, `Task number ${i} was about ${'xyzw'[i]}`),
-      attachments: 3, tags: ['a', 'b', 'c', 'd', 'e'], outcome: 'Customers can export again',
+      createdAt: new Date(Date.parse('2026-04-01T08:00:00Z') + i * 600_000),
+      content: prose(210, `Task number ${i} was about ${'xyzw'[i]}`),
+      attachments: 3,
+      tags: ['a', 'b', 'c', 'd', 'e'],
+      outcome: 'Customers can export again',
     })
     results.push((await evaluate(tenantDb, tenantId, entry)).result)
   }

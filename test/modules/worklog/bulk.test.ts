@@ -63,7 +63,7 @@ t.test('presets, per-entry links/bullets/skill signals, import and export', asyn
       `2025-05-01,Webhook,"Retries, idempotency and ""exactly once""",stripe;go,90,${ids.task}`,
       '2025-05-02,Bad day,,,,',
       `not-a-date,Worse,Something,,abc,${ids.task}`,
-      `2025-05-03,Multi-line,"line one\nline two",,15,`,
+      '2025-05-03,Multi-line,"line one\nline two",,15,',
     ].join('\r\n')
     const before = (await call('GET', '/api/worklogs/?page_size=1')).body.count
     const refused = await call('POST', '/api/worklogs/import/', csv, { 'content-type': 'text/csv' })

@@ -54,8 +54,15 @@ t.test('seed-demo writes a consistent quarter that its owner can sign in to', as
       return row.n
     }
     t.same({
-      clients: await count('client'), projects: await count('project'), epics: await count('epic'), features: await count('feature'),
-      stories: await count('story'), tasks: await count('task'), sprints: await count('sprint'), worklogs: await count('worklog'), bullets: await count('worklog_bullet'),
+      clients: await count('client'),
+      projects: await count('project'),
+      epics: await count('epic'),
+      features: await count('feature'),
+      stories: await count('story'),
+      tasks: await count('task'),
+      sprints: await count('sprint'),
+      worklogs: await count('worklog'),
+      bullets: await count('worklog_bullet'),
     }, seeded.counts)
     const selected = await db.selectFrom('worklog_bullet').select('is_selected').where('tenant_id', '=', seeded.tenantId).execute()
     t.ok(selected.every((b) => b.is_selected), 'the resume bullets are chosen for the resume')

@@ -109,8 +109,14 @@ t.test('work log list: filters, full-text search, ordering, pagination, and 50 r
     })
     t.teardown(() => counted.destroy())
     const app = await buildApp({
-      config: services.config, db: services.database.db, tenantDb: counted, jobs: services.jobs,
-      schedules: services.schedules, storage: services.storage, logger: services.logger, readiness: readinessChecks(services),
+      config: services.config,
+      db: services.database.db,
+      tenantDb: counted,
+      jobs: services.jobs,
+      schedules: services.schedules,
+      storage: services.storage,
+      logger: services.logger,
+      readiness: readinessChecks(services),
     })
     t.teardown(() => app.close())
     const counting = client(app, user)

@@ -13,7 +13,7 @@ t.test('work logs: validation rules, backfill, tenancy, PUT vs PATCH', async (t)
     const log = reply.body
     t.same(
       [log.client_id, log.project_id, log.epic_id, log.feature_id, log.story_id, log.task_id],
-      [ids.client, ids.project, ids.epic, ids.feature, ids.story, ids.task],
+      [ids.client, ids.project, ids.epic, ids.feature, ids.story, ids.task]
     )
     t.same(log.client, { id: ids.client, name: 'Acme' }, 'related names come along')
     t.equal(log.hours, 1.5, 'hours computed from effort_minutes')

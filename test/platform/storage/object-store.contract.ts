@@ -121,7 +121,7 @@ export async function objectStoreContract (t: TapTest, makeStore: StoreFactory):
     const source = generated(64 * MiB)
     await t.rejects(
       store.put('tenant-2/big/too-large.bin', source.stream, { contentType: 'application/pdf', maxBytes: 1 * MiB }),
-      { status: 413, code: 'upload_too_large', field: 'file' },
+      { status: 413, code: 'upload_too_large', field: 'file' }
     )
     // Stream buffers let a little more than the limit through, never the whole upload.
     t.ok(source.stats.pulled < 4 * MiB, `stopped reading the source early (${source.stats.pulled} bytes pulled)`)
@@ -137,11 +137,11 @@ export async function objectStoreContract (t: TapTest, makeStore: StoreFactory):
     await store.put('tenant-2/keep.txt', Readable.from([original]), { contentType: 'text/plain; charset=utf-8', maxBytes: 1 * MiB })
     await t.rejects(
       store.put('tenant-2/keep.txt', generated(3 * MiB).stream, { contentType: 'application/pdf', maxBytes: 1 * MiB }),
-      { code: 'upload_too_large' },
+      { code: 'upload_too_large' }
     )
     await t.rejects(
       store.put('tenant-2/keep.txt', generated(1 * MiB, { failAfter: 256 * 1024 }).stream, { contentType: 'application/pdf', maxBytes: 2 * MiB }),
-      { message: 'client went away' },
+      { message: 'client went away' }
     )
     const got = await store.get('tenant-2/keep.txt')
     t.equal(got.contentType, 'text/plain; charset=utf-8')
@@ -153,7 +153,7 @@ export async function objectStoreContract (t: TapTest, makeStore: StoreFactory):
     const store = await makeStore(t)
     await t.rejects(
       store.put('tenant-3/broken.bin', generated(2 * MiB, { failAfter: 512 * 1024 }).stream, { contentType: 'application/pdf', maxBytes: 4 * MiB }),
-      { message: 'client went away' },
+      { message: 'client went away' }
     )
     t.equal(await store.exists('tenant-3/broken.bin'), false)
     t.same(await keys(store, 'tenant-3/'), [])

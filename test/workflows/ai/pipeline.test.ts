@@ -20,8 +20,18 @@ async function seedWorklogs (services: Services, user: TestUser): Promise<string
   const ids: string[] = []
   for (const log of LOGS) {
     const row = await db.insertInto('worklog').values({
-      tenant_id: user.tenantId, user_id: user.id, occurred_on: log.day, title: log.title, content: log.content, outcome: log.outcome, impact: log.impact,
-      client_id: client.id, project_id: project.id, tags: toJson(['payments']), effort_minutes: 240, status: 'final',
+      tenant_id: user.tenantId,
+      user_id: user.id,
+      occurred_on: log.day,
+      title: log.title,
+      content: log.content,
+      outcome: log.outcome,
+      impact: log.impact,
+      client_id: client.id,
+      project_id: project.id,
+      tags: toJson(['payments']),
+      effort_minutes: 240,
+      status: 'final',
     }).returning('id').executeTakeFirstOrThrow()
     ids.push(row.id)
   }

@@ -36,9 +36,14 @@ t.test('AI workflows retry after a model failure and write their results once', 
   const alice = await signUp(app, services)
   const db = services.database.db
   const worklog = await db.insertInto('worklog').values({
-    tenant_id: alice.tenantId, user_id: alice.id, occurred_on: '2026-11-20', title: 'Tuned queries',
+    tenant_id: alice.tenantId,
+    user_id: alice.id,
+    occurred_on: '2026-11-20',
+    title: 'Tuned queries',
     content: 'Rewrote the reporting queries in PostgreSQL and added a Redis cache in front of them.',
-    outcome: 'Dashboard load time fell from 4 s to 600 ms.', tags: toJson([]), enrichment_status: 'reviewed',
+    outcome: 'Dashboard load time fell from 4 s to 600 ms.',
+    tags: toJson([]),
+    enrichment_status: 'reviewed',
   }).returning('id').executeTakeFirstOrThrow()
 
   const { job: analyze } = await services.jobs.enqueue(db, { type: 'worklog.analyze', tenantId: alice.tenantId, userId: alice.id, payload: { worklog_id: worklog.id } })

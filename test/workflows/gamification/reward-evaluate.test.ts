@@ -33,8 +33,14 @@ t.test("the seed's worked example, end to end through the real workflow", async 
   })
   const job = await runJob(services, { tenantId, userId: alice, worklogId: entry, trigger: 'created' })
   t.match(job.result, {
-    entry_id: entry, job_id: job.id, valid: true, xp_awarded: 46, streak_updated: true,
-    streak: { current: 2, longest: 2, freeze_used: false, broken: false }, badges_awarded: [], errors: [],
+    entry_id: entry,
+    job_id: job.id,
+    valid: true,
+    xp_awarded: 46,
+    streak_updated: true,
+    streak: { current: 2, longest: 2, freeze_used: false, broken: false },
+    badges_awarded: [],
+    errors: [],
   })
   t.same([...(job.result as { challenges_updated: string[] }).challenges_updated].sort(), ['attach_evidence', 'log_days', 'write_outcomes'])
 

@@ -52,10 +52,10 @@ export interface BadgeAward {
   readonly provenance: { readonly trigger: BadgeTrigger; readonly threshold: number }
 }
 
-export function awardBadges(
+export function awardBadges (
   stats: BadgeStats,
   alreadyEarned: Iterable<string>,
-  definitions: readonly BadgeDefinition[] = BADGE_DEFINITIONS,
+  definitions: readonly BadgeDefinition[] = BADGE_DEFINITIONS
 ): BadgeAward[] {
   const earned = new Set(alreadyEarned)
   const value: Record<BadgeTrigger, number> = {
@@ -70,6 +70,6 @@ export function awardBadges(
 }
 
 /** The seed's badge key; the table's unique (user, badge) constraint enforces the same. */
-export function badgeIdempotencyKey(userId: string, badgeCode: string): string {
+export function badgeIdempotencyKey (userId: string, badgeCode: string): string {
   return `badge:${userId}:${badgeCode}`
 }

@@ -66,11 +66,11 @@ export interface ChallengeUpdates {
 }
 
 /** Fresh challenges for a week, as the DB layer creates them the first time a week is seen. */
-export function weeklyChallenges(week: LocalWeek, templates: readonly ChallengeTemplate[] = CHALLENGE_TEMPLATES): UserChallengeState[] {
+export function weeklyChallenges (week: LocalWeek, templates: readonly ChallengeTemplate[] = CHALLENGE_TEMPLATES): UserChallengeState[] {
   return templates.map((t) => ({ code: t.code, weekStart: week.start, target: t.target, progress: 0, rewardXp: t.rewardXp, completedAt: null, countedKeys: [] }))
 }
 
-function contributionFor(code: string, entry: ChallengeEntryFacts): string | null | undefined {
+function contributionFor (code: string, entry: ChallengeEntryFacts): string | null | undefined {
   switch (code) {
     case 'log_days':
       return `day:${entry.activityDay}`
@@ -83,7 +83,7 @@ function contributionFor(code: string, entry: ChallengeEntryFacts): string | nul
   }
 }
 
-export function updateChallenges(userChallenges: readonly UserChallengeState[], entry: ChallengeEntryFacts, week: LocalWeek): ChallengeUpdates {
+export function updateChallenges (userChallenges: readonly UserChallengeState[], entry: ChallengeEntryFacts, week: LocalWeek): ChallengeUpdates {
   const changes: ChallengeChange[] = []
   const errors: string[] = []
   if (entry.activityDay < week.start || entry.activityDay > week.end) {
@@ -120,6 +120,6 @@ export function updateChallenges(userChallenges: readonly UserChallengeState[], 
 }
 
 /** Unique per user, challenge, week and contribution: the SQL guard against double progress. */
-export function challengeProgressKey(key: { userId: string; code: string; weekStart: LocalDay; contributionKey: string }): string {
+export function challengeProgressKey (key: { userId: string; code: string; weekStart: LocalDay; contributionKey: string }): string {
   return `challenge:${key.userId}:${key.code}:${key.weekStart}:${key.contributionKey}`
 }

@@ -31,15 +31,13 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
  * reader sees as characters (grapheme clusters, so "é" or "👍🏽" is one) after trimming
  * and collapsing whitespace runs, so padding with spaces or newlines cannot reach 20.
  */
-export function contentLength(content: string): number {
+export function contentLength (content: string): number {
   const normalized = content.replace(/\s+/gu, ' ').trim()
-  let count = 0
-  for (const _ of segmenter.segment(normalized)) count++
-  return count
+  return Array.from(segmenter.segment(normalized)).length
 }
 
 /** Tags that can earn XP: trimmed, case-insensitively distinct, non-empty. */
-export function distinctTags(tags: readonly string[]): string[] {
+export function distinctTags (tags: readonly string[]): string[] {
   const seen = new Set<string>()
   for (const tag of tags) {
     const key = tag.trim().normalize('NFKC').toLowerCase()
@@ -48,11 +46,11 @@ export function distinctTags(tags: readonly string[]): string[] {
   return [...seen]
 }
 
-function filled(text: string | null): boolean {
+function filled (text: string | null): boolean {
   return text !== null && text.trim() !== ''
 }
 
-export function hasOutcome(entry: Pick<RewardEntry, 'outcome' | 'impact'>): boolean {
+export function hasOutcome (entry: Pick<RewardEntry, 'outcome' | 'impact'>): boolean {
   return filled(entry.outcome) || filled(entry.impact)
 }
 
@@ -64,7 +62,7 @@ const QUANTITY = /(?<![\p{L}\p{N}_])\d+(?:[.,]\d+)*(?![\p{L}_])|(?<![\p{L}\p{N}_
  * "Metrics present" (seed): the entry carries at least one structured metric with a value,
  * or its outcome/impact states a quantity.
  */
-export function hasMetrics(entry: Pick<RewardEntry, 'metrics' | 'outcome' | 'impact'>): boolean {
+export function hasMetrics (entry: Pick<RewardEntry, 'metrics' | 'outcome' | 'impact'>): boolean {
   if (entry.metrics) {
     for (const value of Object.values(entry.metrics)) {
       if (typeof value === 'number' && Number.isFinite(value)) return true
@@ -75,7 +73,7 @@ export function hasMetrics(entry: Pick<RewardEntry, 'metrics' | 'outcome' | 'imp
 }
 
 /** Agile fields: the seed's work breakdown below the project (epic → task) and the sprint. */
-export function hasAgileLink(entry: Pick<RewardEntry, 'epicId' | 'featureId' | 'storyId' | 'taskId' | 'sprintId'>): boolean {
+export function hasAgileLink (entry: Pick<RewardEntry, 'epicId' | 'featureId' | 'storyId' | 'taskId' | 'sprintId'>): boolean {
   return [entry.epicId, entry.featureId, entry.storyId, entry.taskId, entry.sprintId].some((id) => id !== null)
 }
 
@@ -85,7 +83,7 @@ export function hasAgileLink(entry: Pick<RewardEntry, 'epicId' | 'featureId' | '
  * occurred_on can neither mint a new key (double XP) nor move XP to a day with cap left,
  * and a job delayed by an outage books XP exactly where an instant job would have.
  */
-export function xpDayOf(entry: Pick<RewardEntry, 'createdAt'>, timeZone: string): LocalDay {
+export function xpDayOf (entry: Pick<RewardEntry, 'createdAt'>, timeZone: string): LocalDay {
   return localDayOf(entry.createdAt, timeZone)
 }
 
@@ -100,7 +98,7 @@ export function xpDayOf(entry: Pick<RewardEntry, 'createdAt'>, timeZone: string)
  *  - older backfills cannot rebuild a broken streak, and future-dated entries cannot
  *    pre-fill days; both still count for the day the user actually showed up.
  */
-export function activityDayOf(entry: Pick<RewardEntry, 'occurredOn' | 'createdAt'>, timeZone: string, backfillGraceDays: number): LocalDay {
+export function activityDayOf (entry: Pick<RewardEntry, 'occurredOn' | 'createdAt'>, timeZone: string, backfillGraceDays: number): LocalDay {
   const createdDay = localDayOf(entry.createdAt, timeZone)
   const lag = daysBetween(entry.occurredOn, createdDay)
   if (lag >= 0 && lag <= backfillGraceDays) return entry.occurredOn

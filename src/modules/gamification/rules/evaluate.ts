@@ -39,7 +39,7 @@ export interface RewardDays {
 }
 
 /** Which days to load data for, before calling evaluateReward. Throws on an invalid zone. */
-export function rewardDaysOf(entry: Pick<RewardEntry, 'occurredOn' | 'createdAt'>, timeZone: string, config: RewardConfig): RewardDays {
+export function rewardDaysOf (entry: Pick<RewardEntry, 'occurredOn' | 'createdAt'>, timeZone: string, config: RewardConfig): RewardDays {
   assertTimeZone(timeZone)
   const activityDay = activityDayOf(entry, timeZone, config.backfill_grace_days)
   return { xpDay: xpDayOf(entry, timeZone), activityDay, week: weekContaining(activityDay) }
@@ -118,7 +118,7 @@ export interface RewardEvaluation {
   readonly events: readonly EvaluationEvent[]
 }
 
-export function evaluateReward(input: RewardEvaluationInput): RewardEvaluation {
+export function evaluateReward (input: RewardEvaluationInput): RewardEvaluation {
   const { entry, config } = input
   const days = rewardDaysOf(entry, input.timeZone, config)
   const events: EvaluationEvent[] = [{ message: 'Validating entry', data: { entry_id: entry.id } }]
@@ -163,7 +163,7 @@ export function evaluateReward(input: RewardEvaluationInput): RewardEvaluation {
   const challengeUpdates = updateChallenges(
     input.challenges,
     { entryId: entry.id, activityDay: days.activityDay, createdAt: entry.createdAt, hasAttachment: entry.attachmentCount > 0, hasOutcome: hasOutcome(entry) },
-    days.week,
+    days.week
   )
   // Completion rewards are XP like any other: they share the day's cap (the seed's
   // "max 200 XP/day" has no exception), taken after the entry's own XP.
@@ -187,7 +187,7 @@ export function evaluateReward(input: RewardEvaluationInput): RewardEvaluation {
       attachmentCount: input.otherRewardedAttachments + Math.max(0, entry.attachmentCount),
       level: levelAfter,
     },
-    input.earnedBadges,
+    input.earnedBadges
   )
   events.push({ message: 'Updating challenges', data: { updated: challengeUpdates.changes.map((c) => c.code) } })
   const xpAwarded = xp.amount + rewardXp
@@ -207,13 +207,13 @@ export function evaluateReward(input: RewardEvaluationInput): RewardEvaluation {
   }
 }
 
-function completedEvent(xp: number, badges: number, challenges: number): EvaluationEvent {
+function completedEvent (xp: number, badges: number, challenges: number): EvaluationEvent {
   return { message: `Reward evaluation completed: XP=${xp}, badges=${badges}, challenges=${challenges}`, data: { xp, badges, challenges } }
 }
 
-function resultShape(
+function resultShape (
   input: RewardEvaluationInput,
-  parts: { valid: boolean; xp: number; streak: StreakUpdate; badges: readonly BadgeAward[]; challenges: readonly ChallengeChange[]; errors: string[] },
+  parts: { valid: boolean; xp: number; streak: StreakUpdate; badges: readonly BadgeAward[]; challenges: readonly ChallengeChange[]; errors: string[] }
 ): RewardEvaluateResult {
   return {
     entry_id: input.entry.id,
@@ -280,7 +280,7 @@ export interface LedgerPlan {
  * totals from the rows actually inserted (user_xp.total_xp += their amounts, level =
  * levelForXp(total)); the keys make retries and re-evaluations no-ops.
  */
-export function planLedgerEvents(evaluation: RewardEvaluation): LedgerPlan {
+export function planLedgerEvents (evaluation: RewardEvaluation): LedgerPlan {
   const { userId, entryId, jobId, days } = evaluation
   const xpEvents: XpEventRow[] = []
   for (const unit of evaluation.xp?.units ?? []) {

@@ -28,7 +28,7 @@ const LOCAL_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 // Building a DateTimeFormat is costly next to formatting, and evaluation formats often.
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
+function formatterFor (timeZone: string): Intl.DateTimeFormat {
   const cached = formatters.get(timeZone)
   if (cached) return cached
   let formatter: Intl.DateTimeFormat
@@ -50,11 +50,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter
 }
 
-export function assertTimeZone(timeZone: string): void {
+export function assertTimeZone (timeZone: string): void {
   formatterFor(timeZone)
 }
 
-export function isValidTimeZone(timeZone: string): boolean {
+export function isValidTimeZone (timeZone: string): boolean {
   try {
     formatterFor(timeZone)
     return true
@@ -64,7 +64,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 /** The calendar day an instant falls on in `timeZone`. */
-export function localDayOf(instant: Date, timeZone: string): LocalDay {
+export function localDayOf (instant: Date, timeZone: string): LocalDay {
   const formatter = formatterFor(timeZone)
   if (Number.isNaN(instant.getTime())) throw new RangeError('invalid instant')
   let year = ''
@@ -78,7 +78,7 @@ export function localDayOf(instant: Date, timeZone: string): LocalDay {
   return `${year.padStart(4, '0')}-${month}-${day}`
 }
 
-export function isLocalDay(value: string): boolean {
+export function isLocalDay (value: string): boolean {
   const match = LOCAL_DAY.exec(value)
   if (!match) return false
   const [, y, m, d] = match
@@ -86,27 +86,27 @@ export function isLocalDay(value: string): boolean {
   return date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d)
 }
 
-function dayNumber(day: LocalDay): number {
+function dayNumber (day: LocalDay): number {
   if (!isLocalDay(day)) throw new InvalidLocalDayError(`not a calendar day (YYYY-MM-DD): ${JSON.stringify(day)}`)
   const [y, m, d] = day.split('-').map(Number) as [number, number, number]
   return Date.UTC(y, m - 1, d) / MS_PER_DAY
 }
 
-function fromDayNumber(n: number): LocalDay {
+function fromDayNumber (n: number): LocalDay {
   return new Date(n * MS_PER_DAY).toISOString().slice(0, 10)
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later). */
-export function daysBetween(from: LocalDay, to: LocalDay): number {
+export function daysBetween (from: LocalDay, to: LocalDay): number {
   return dayNumber(to) - dayNumber(from)
 }
 
-export function addDays(day: LocalDay, days: number): LocalDay {
+export function addDays (day: LocalDay, days: number): LocalDay {
   return fromDayNumber(dayNumber(day) + days)
 }
 
 /** The Monday–Sunday week containing `day` (the seed's weekly challenges reset on Monday). */
-export function weekContaining(day: LocalDay): LocalWeek {
+export function weekContaining (day: LocalDay): LocalWeek {
   const n = dayNumber(day)
   // 1970-01-01 was a Thursday: day number 0 → weekday index 3 when Monday is 0.
   const mondayOffset = (((n + 3) % 7) + 7) % 7

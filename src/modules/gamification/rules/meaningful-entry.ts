@@ -40,10 +40,10 @@ export const NEAR_DUPLICATE_SIMILARITY = 0.9
 
 const HOUR_MS = 3_600_000
 
-export function isMeaningfulEntry(
+export function isMeaningfulEntry (
   entry: Pick<RewardEntry, 'id' | 'createdAt' | 'content'>,
   recentEntries: readonly PriorEntry[],
-  config: RewardConfig,
+  config: RewardConfig
 ): Meaningfulness {
   const reasons: InvalidReason[] = []
   const length = contentLength(entry.content)
@@ -61,7 +61,7 @@ export function isMeaningfulEntry(
 
   const windowMs = config.duplicate_threshold_seconds * 1000
   const duplicate = earlier.find(
-    (other) => at - other.createdAt.getTime() < windowMs && areNearDuplicates(entry.content, other.content),
+    (other) => at - other.createdAt.getTime() < windowMs && areNearDuplicates(entry.content, other.content)
   )
   if (duplicate) reasons.push(INVALID_REASONS.nearDuplicate)
 
@@ -69,17 +69,17 @@ export function isMeaningfulEntry(
 }
 
 /** Creation order; equal timestamps fall back to id order (ids are increasing). */
-function isBefore(a: Pick<PriorEntry, 'id' | 'createdAt'>, b: Pick<PriorEntry, 'id' | 'createdAt'>): boolean {
+function isBefore (a: Pick<PriorEntry, 'id' | 'createdAt'>, b: Pick<PriorEntry, 'id' | 'createdAt'>): boolean {
   const dt = a.createdAt.getTime() - b.createdAt.getTime()
   if (dt !== 0) return dt < 0
   return a.id.length !== b.id.length ? a.id.length < b.id.length : a.id < b.id
 }
 
-export function normalizeForComparison(text: string): string {
+export function normalizeForComparison (text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
 }
 
-export function areNearDuplicates(a: string, b: string): boolean {
+export function areNearDuplicates (a: string, b: string): boolean {
   const left = normalizeForComparison(a)
   const right = normalizeForComparison(b)
   if (left === right) return true
@@ -87,7 +87,7 @@ export function areNearDuplicates(a: string, b: string): boolean {
 }
 
 /** Dice coefficient over the multisets of character trigrams (padded so short words count). */
-export function trigramSimilarity(a: string, b: string): number {
+export function trigramSimilarity (a: string, b: string): number {
   const left = trigrams(a)
   const right = trigrams(b)
   let total = 0
@@ -99,7 +99,7 @@ export function trigramSimilarity(a: string, b: string): number {
   return (2 * shared) / total
 }
 
-function trigrams(text: string): Map<string, number> {
+function trigrams (text: string): Map<string, number> {
   const chars = [...`  ${text} `]
   const grams = new Map<string, number>()
   for (let i = 0; i + 3 <= chars.length; i++) {

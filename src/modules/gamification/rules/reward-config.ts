@@ -24,7 +24,7 @@ export const XpRulesSchema = Type.Object(
     metrics_bonus: Count('XP when the entry carries metrics'),
     agile_field_bonus: Count('XP when the entry is linked to an epic, feature, story, task or sprint'),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 )
 
 export const RewardConfigSchema = Type.Object(
@@ -39,7 +39,7 @@ export const RewardConfigSchema = Type.Object(
     freeze_earned_every_streak_days: Positive('A freeze is earned back each time the streak reaches a multiple of this'),
     backfill_grace_days: Count('How many days before its creation day an entry may still count for the streak'),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 )
 
 export type XpRules = Static<typeof XpRulesSchema>
@@ -52,7 +52,7 @@ export const RewardConfigRowSchema = Type.Object(
     rules: RewardConfigSchema,
     created_at: Type.String({ format: 'date-time' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 )
 
 export type RewardConfigRow = Static<typeof RewardConfigRowSchema>
@@ -88,13 +88,13 @@ export class InvalidRewardConfigError extends Error {
 }
 
 /** Validates stored/admin-supplied rules; a bad row must fail loudly, not reward oddly. */
-export function parseRewardConfig(value: unknown): RewardConfig {
+export function parseRewardConfig (value: unknown): RewardConfig {
   if (Value.Check(RewardConfigSchema, value)) return value
   const problems = Value.Errors(RewardConfigSchema, value).map((e) => `${e.instancePath || '/'} ${e.message}`)
   throw new InvalidRewardConfigError(`invalid reward config: ${problems.join('; ')}`)
 }
 
-function deepFreeze<T extends object>(value: T): T {
+function deepFreeze<T extends object> (value: T): T {
   for (const child of Object.values(value)) {
     if (typeof child === 'object' && child !== null) deepFreeze(child)
   }

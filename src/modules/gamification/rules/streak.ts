@@ -36,11 +36,11 @@ export interface StreakUpdate {
   readonly freezeEarned: boolean
 }
 
-export function initialStreakState(config: RewardConfig): StreakState {
+export function initialStreakState (config: RewardConfig): StreakState {
   return { current: 0, longest: 0, lastEntryDate: null, freezesRemaining: config.max_freezes, freezesUsed: 0 }
 }
 
-export function updateStreak(state: StreakState, entryLocalDay: LocalDay, config: RewardConfig): StreakUpdate {
+export function updateStreak (state: StreakState, entryLocalDay: LocalDay, config: RewardConfig): StreakUpdate {
   const unchanged: StreakUpdate = { state, updated: false, freezeUsed: false, broken: false, freezeEarned: false }
   if (state.lastEntryDate === null) return extend(state, 0, entryLocalDay, false, false, config)
 
@@ -55,13 +55,13 @@ export function updateStreak(state: StreakState, entryLocalDay: LocalDay, config
   return extend(state, 0, entryLocalDay, false, state.current > 0, config)
 }
 
-function extend(
+function extend (
   state: StreakState,
   carried: number,
   day: LocalDay,
   freezeUsed: boolean,
   broken: boolean,
-  config: RewardConfig,
+  config: RewardConfig
 ): StreakUpdate {
   const current = carried + 1
   const earns = current % config.freeze_earned_every_streak_days === 0 && state.freezesRemaining < config.max_freezes

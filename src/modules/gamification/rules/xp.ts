@@ -52,7 +52,7 @@ type XpSignals = Pick<
 >
 
 /** Every unit the entry is worth, in the order the daily cap consumes them (base first). */
-export function xpUnitsFor(entry: XpSignals, config: RewardConfig): XpUnit[] {
+export function xpUnitsFor (entry: XpSignals, config: RewardConfig): XpUnit[] {
   const rules = config.xp_rules
   const units: XpUnit[] = []
   const add = (reason: string, category: XpCategory, amount: number) => units.push({ reason, category, amount, fullAmount: amount })
@@ -68,11 +68,11 @@ export function xpUnitsFor(entry: XpSignals, config: RewardConfig): XpUnit[] {
   return units
 }
 
-export function emptyBreakdown(): XpBreakdown {
+export function emptyBreakdown (): XpBreakdown {
   return { base: 0, attachments: 0, tags: 0, length: 0, outcome: 0, metrics: 0, agile: 0 }
 }
 
-export function computeXp(entry: XpSignals, config: RewardConfig, context: XpContext): XpComputation {
+export function computeXp (entry: XpSignals, config: RewardConfig, context: XpContext): XpComputation {
   const already = new Set(context.alreadyAwarded ?? [])
   const pending = xpUnitsFor(entry, config).filter((unit) => !already.has(unit.reason))
   let remaining = Math.max(0, config.max_daily_xp - Math.max(0, context.dailyXpSoFar))
@@ -101,27 +101,27 @@ export interface LevelProgress {
 }
 
 /** Level 1 at 0 XP, then one level per `xp_per_level` (seed: 100 XP/level). */
-export function levelForXp(totalXp: number, config: RewardConfig): number {
+export function levelForXp (totalXp: number, config: RewardConfig): number {
   return Math.floor(Math.max(0, totalXp) / config.xp_per_level) + 1
 }
 
-export function levelProgress(totalXp: number, config: RewardConfig): LevelProgress {
+export function levelProgress (totalXp: number, config: RewardConfig): LevelProgress {
   const total = Math.max(0, totalXp)
   const xpIntoLevel = total % config.xp_per_level
   return { level: levelForXp(total, config), xpIntoLevel, xpPerLevel: config.xp_per_level, xpToNextLevel: config.xp_per_level - xpIntoLevel }
 }
 
 /** Stable short hash of a ledger reason: the first 12 hex digits of its SHA-256. */
-export function reasonHash(reason: string): string {
+export function reasonHash (reason: string): string {
   return createHash('sha256').update(reason, 'utf8').digest('hex').slice(0, 12)
 }
 
 /** The seed's key format: xp:{user_id}:{entry_id}:{date}:{reason_hash}. `localDay` is the entry's XP day. */
-export function xpIdempotencyKey(key: { userId: string; entryId: string; localDay: LocalDay; reason: string }): string {
+export function xpIdempotencyKey (key: { userId: string; entryId: string; localDay: LocalDay; reason: string }): string {
   return `xp:${key.userId}:${key.entryId}:${key.localDay}:${reasonHash(key.reason)}`
 }
 
-export function challengeRewardReason(challengeCode: string): string {
+export function challengeRewardReason (challengeCode: string): string {
   return `challenge:${challengeCode}`
 }
 
@@ -131,6 +131,6 @@ export function challengeRewardReason(challengeCode: string): string {
  * Monday as the date, so two racing evaluations completing it through different entries
  * still collide on one key.
  */
-export function challengeRewardIdempotencyKey(key: { userId: string; challengeCode: string; weekStart: LocalDay }): string {
+export function challengeRewardIdempotencyKey (key: { userId: string; challengeCode: string; weekStart: LocalDay }): string {
   return xpIdempotencyKey({ userId: key.userId, entryId: 'challenge', localDay: key.weekStart, reason: challengeRewardReason(key.challengeCode) })
 }

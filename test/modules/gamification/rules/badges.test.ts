@@ -7,7 +7,7 @@ const codes = (stats: Partial<BadgeStats>, earned: string[] = []) => awardBadges
 t.test('exactly the ten seed badges', async (t) => {
   t.same(
     BADGE_DEFINITIONS.map((b) => b.code),
-    ['first_entry', 'streak_7', 'streak_30', 'streak_100', 'total_entries_10', 'total_entries_50', 'total_entries_100', 'first_attachment', 'level_5', 'level_10'],
+    ['first_entry', 'streak_7', 'streak_30', 'streak_100', 'total_entries_10', 'total_entries_50', 'total_entries_100', 'first_attachment', 'level_5', 'level_10']
   )
   t.equal(new Set(BADGE_DEFINITIONS.map((b) => b.code)).size, 10)
   t.ok(Object.isFrozen(BADGE_DEFINITIONS) && Object.isFrozen(BADGE_DEFINITIONS[0]))

@@ -20,7 +20,7 @@ import { BASE_REASON } from '../../../../src/modules/gamification/rules/xp.ts'
 export const config: RewardConfig = DEFAULT_REWARD_CONFIG
 
 /** Exactly `n` visible characters of plausible prose. */
-export function text(n: number, seed = 'shipped the release and wrote it up '): string {
+export function text (n: number, seed = 'shipped the release and wrote it up '): string {
   let out = ''
   while (out.length < n) out += seed
   out = out.slice(0, n)
@@ -28,7 +28,7 @@ export function text(n: number, seed = 'shipped the release and wrote it up '): 
   return out.endsWith(' ') ? `${out.slice(0, -1)}x` : out
 }
 
-export function entry(overrides: Partial<RewardEntry> = {}): RewardEntry {
+export function entry (overrides: Partial<RewardEntry> = {}): RewardEntry {
   return {
     id: '1',
     userId: '7',
@@ -67,18 +67,18 @@ export class MemoryStore {
   readonly timeZone: string
   readonly rules: RewardConfig
 
-  constructor(timeZone: string, rules: RewardConfig = config) {
+  constructor (timeZone: string, rules: RewardConfig = config) {
     this.timeZone = timeZone
     this.rules = rules
     this.streak = initialStreakState(rules)
   }
 
-  save(e: RewardEntry): void {
+  save (e: RewardEntry): void {
     this.entries.set(e.id, e)
   }
 
   /** What the DB layer would read (step 1), for an entry already saved. */
-  inputFor(e: RewardEntry, jobId: string): RewardEvaluationInput {
+  inputFor (e: RewardEntry, jobId: string): RewardEvaluationInput {
     const days = rewardDaysOf(e, this.timeZone, this.rules)
     const rows = [...this.xpEvents.values()]
     const rewarded = new Set(rows.filter((r) => r.reason === BASE_REASON && r.entryId !== e.id).map((r) => r.entryId))
@@ -106,7 +106,7 @@ export class MemoryStore {
    * Evaluate and persist. `readFirst: false` skips reading the entry's earlier XP reasons,
    * leaving duplicate protection to the keys alone (as in a race between two jobs).
    */
-  evaluate(e: RewardEntry, jobId = `job-${e.id}`, options: { readFirst?: boolean } = {}): { evaluation: RewardEvaluation; plan: LedgerPlan; insertedXp: number } {
+  evaluate (e: RewardEntry, jobId = `job-${e.id}`, options: { readFirst?: boolean } = {}): { evaluation: RewardEvaluation; plan: LedgerPlan; insertedXp: number } {
     this.save(e)
     const input = this.inputFor(e, jobId)
     const evaluation = evaluateReward(options.readFirst === false ? { ...input, alreadyAwardedXpReasons: [] } : input)
@@ -115,7 +115,7 @@ export class MemoryStore {
   }
 
   /** persist_events against the in-memory tables; returns the XP actually inserted. */
-  apply(plan: LedgerPlan): number {
+  apply (plan: LedgerPlan): number {
     let inserted = 0
     for (const row of plan.xpEvents) {
       if (this.xpEvents.has(row.idempotencyKey)) continue
@@ -138,27 +138,27 @@ export class MemoryStore {
                 progress: c.progress + 1,
                 countedKeys: [...c.countedKeys, row.contributionKey],
                 completedAt: c.completedAt ?? (row.completes ? row.completedAt : null),
-              },
-        ),
+              }
+        )
       )
     }
     if (isDeepStrictEqual(this.streak, plan.streakExpected)) this.streak = plan.streak
     return inserted
   }
 
-  xpOn(day: string): number {
+  xpOn (day: string): number {
     let sum = 0
     for (const row of this.xpEvents.values()) if (row.localDay === day) sum += row.amount
     return sum
   }
 
-  ledgerTotal(): number {
+  ledgerTotal (): number {
     let sum = 0
     for (const row of this.xpEvents.values()) sum += row.amount
     return sum
   }
 
-  snapshot(): unknown {
+  snapshot (): unknown {
     return structuredClone({
       xp: [...this.xpEvents.entries()],
       badges: [...this.badges.keys()],

@@ -48,13 +48,13 @@ t.test('near-duplicates within 60 seconds are rejected', async (t) => {
   t.equal(
     isMeaningfulEntry(mine, [prior('1', '2025-12-31T12:00:00Z', 'Fixed the login redirect bugs in the auth services')], config).valid,
     false,
-    'a small edit is still a duplicate',
+    'a small edit is still a duplicate'
   )
   t.equal(isMeaningfulEntry(mine, [prior('1', '2025-12-31T11:59:59Z', content)], config).valid, true, '60 seconds apart is allowed')
   t.equal(
     isMeaningfulEntry(mine, [prior('1', '2025-12-31T12:00:30Z', 'Reviewed the quarterly roadmap with product')], config).valid,
     true,
-    'different content seconds apart is fine',
+    'different content seconds apart is fine'
   )
 })
 

@@ -59,10 +59,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('create' as const), advanceSeconds: advanceArb, shape: shapeArb, replay: replayArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), target: fc.nat(), shape: shapeArb, replay: replayArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reevaluate' as const), target: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('redeliverOld' as const), target: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('redeliverOld' as const), target: fc.nat() }) }
 )
 
-function build(base: RewardEntry, shape: EntryShape, timeZone: string): RewardEntry {
+function build (base: RewardEntry, shape: EntryShape, timeZone: string): RewardEntry {
   return {
     ...base,
     content: CONTENTS[shape.contentIndex] ?? '',
@@ -82,12 +82,12 @@ function build(base: RewardEntry, shape: EntryShape, timeZone: string): RewardEn
  * the entry's earlier reasons in the same locked transaction. What must hold even then is
  * that nothing is paid or counted twice, so badges are only compared when reads are made.
  */
-function replayed(store: MemoryStore, readFirst: boolean): string {
+function replayed (store: MemoryStore, readFirst: boolean): string {
   const { badges, ...rest } = store.snapshot() as { badges: unknown } & Record<string, unknown>
   return JSON.stringify(readFirst ? { badges, ...rest } : rest)
 }
 
-function checkInvariants(store: MemoryStore): string | null {
+function checkInvariants (store: MemoryStore): string | null {
   if (store.totalXp !== store.ledgerTotal()) return `total ${store.totalXp} ≠ ledger ${store.ledgerTotal()}`
   const perDay = new Map<string, number>()
   const perEntry = new Map<string, number>()
@@ -166,9 +166,9 @@ t.test('ledger invariants hold over random histories', async (t) => {
           const broken = checkInvariants(store)
           if (broken) throw new Error(broken)
         }
-      },
+      }
     ),
-    { numRuns: 300 },
+    { numRuns: 300 }
   )
   t.pass('300 random histories')
 })

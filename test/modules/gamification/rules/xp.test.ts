@@ -38,7 +38,7 @@ t.test('each seed rule', async (t) => {
   t.equal(
     amount({ content: text(300), attachmentCount: 3, tags: ['a', 'b', 'c', 'd', 'e'], outcome: 'Cut costs by 30%', sprintId: '1' }),
     10 + 15 + 15 + 10 + 15 + 10 + 5,
-    'everything: 80',
+    'everything: 80'
   )
 })
 
