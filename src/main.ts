@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts'
 import { AppError } from './platform/errors.ts'
 import { migrate } from './platform/db/migrate.ts'
+import { isDatabaseUnavailable } from './platform/db/unavailable.ts'
 import { isJsonObject, type JsonObject } from './platform/db/json.ts'
 import { JOB_STATUSES, type JobStatus } from './platform/jobs/job.table.ts'
 import { createLogger, type Logger } from './platform/observability/logger.ts'
@@ -91,6 +92,16 @@ function validateEnv (args: string[]): number {
 }
 
 async function runServer (config: Config, logger: Logger, roles: { api: boolean; worker: boolean; migrate: boolean }): Promise<number> {
+  // The last line of defence of DESIGN's "no process exits on a lost connection": a
+  // database error that escaped every await is logged, not fatal. Anything else is a bug,
+  // and the process ends as Node would end it.
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      logger.error({ err: reason }, 'unawaited database error while the database was unavailable (a bug to fix; the process carries on)')
+      return
+    }
+    throw reason
+  })
   const server = await startServer(config, logger, roles)
   logger.info({ roles, url: roles.api ? `http://${config.host}:${config.port}` : undefined }, 'afterresume is running')
   await new Promise<void>((resolve) => {

@@ -66,7 +66,11 @@ export async function startServices (config: Config, url: string, logger: Logger
   const storage = await createObjectStore(config.storage)
   // Queries run as the RLS-bound app role; pg-boss keeps the owner connection (it manages
   // its own schema and queue tables, which hold no tenant data).
-  const database = connectDatabase(config.appDatabaseUrl ?? appRoleUrl(url, config.secretKey), { max: config.databasePoolMax, applicationName: 'afterresume' })
+  const database = connectDatabase(config.appDatabaseUrl ?? appRoleUrl(url, config.secretKey), {
+    max: config.databasePoolMax,
+    applicationName: 'afterresume',
+    onConnectionLost: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
+  })
   try {
     await assertRlsApplies(database.pool)
   } catch (error) {

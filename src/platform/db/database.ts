@@ -46,18 +46,44 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
-function pool (connectionString: string, max: number, applicationName: string, options?: string): pg.Pool {
-  const created = new pg.Pool({ connectionString, max, application_name: applicationName, types, ...(options !== undefined && { options }) })
-  // An idle client that loses its connection must not crash the process; the pool replaces it.
-  created.on('error', () => {})
+/** How long a request waits for a connection before it is told the database is away. */
+export const CONNECT_TIMEOUT_MS = 5000
+
+export interface ConnectOptions {
+  max?: number
+  applicationName?: string
+  /** Told about connections lost outside a query (a restart, a failover, pg_terminate_backend). */
+  onConnectionLost?: (error: Error) => void
+}
+
+function pool (connectionString: string, max: number, applicationName: string, onConnectionLost: (error: Error) => void, options?: string): pg.Pool {
+  const created = new pg.Pool({
+    connectionString,
+    max,
+    application_name: applicationName,
+    types,
+    // Without a bound, a request waits forever for a server that does not answer; with
+    // one it fails and is answered 503 (problem-handler.ts).
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(options !== undefined && { options }),
+  })
+  // An idle client that loses its connection: the pool drops it and opens a new one later.
+  created.on('error', onConnectionLost)
+  // pg-pool takes its idle listener off a client while it is checked out, so a connection
+  // that drops between two statements of a transaction would emit 'error' with nobody
+  // listening, and an unhandled 'error' ends the process. Every client keeps a listener of
+  // its own; the statement in flight (or the next one) fails, and the pool discards the
+  // client when it is released, because pg marks it no longer queryable.
+  created.on('connect', (client) => { client.on('error', onConnectionLost) })
   return created
 }
 
-export function connectDatabase (connectionString: string, options: { max?: number; applicationName?: string } = {}): DatabaseHandle {
+export function connectDatabase (connectionString: string, options: ConnectOptions = {}): DatabaseHandle {
   const max = options.max ?? 10
   const name = options.applicationName ?? 'afterresume'
-  const platformPool = pool(connectionString, max, `${name}:platform`, '-c app.platform=on')
-  const tenantPool = pool(connectionString, max, `${name}:tenant`)
+  const onConnectionLost = options.onConnectionLost ?? (() => {})
+  const platformPool = pool(connectionString, max, `${name}:platform`, onConnectionLost, '-c app.platform=on')
+  const tenantPool = pool(connectionString, max, `${name}:tenant`, onConnectionLost)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: platformPool }) })
   const tenantDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: tenantPool }) })
   return {

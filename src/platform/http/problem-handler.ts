@@ -3,11 +3,22 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from './app-instance.ts'
 import { AppError, problem, type ProblemDetails } from '../errors.ts'
+import { isDatabaseUnavailable } from '../db/unavailable.ts'
+
+/** What a client is told to wait when the database is away: about one restart's length. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5
 
 interface ValidationIssue { instancePath?: string; message?: string; params?: Record<string, unknown> }
 
 export function installProblemHandler (app: App, options: { exposeErrors: boolean }): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (isDatabaseUnavailable(error)) {
+      // A restart or failover, not a bug: the client should retry, and nothing was written
+      // (every write is one transaction, which the lost connection rolled back).
+      request.log.warn({ err: error }, 'database unavailable')
+      return reply.status(503).type('application/problem+json').header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+        .send(problem(503, 'database_unavailable', `The database is not reachable right now. Try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`))
+    }
     const body = toProblem(error, options.exposeErrors)
     if (body.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: body.code, status: body.status }, body.detail)

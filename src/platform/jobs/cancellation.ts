@@ -6,6 +6,10 @@ import type { Logger } from 'pino'
 
 export const CANCEL_CHANNEL = 'afterresume_job_cancel'
 
+/** Reconnect delays: quick after a blip, no faster than every 10 s while the server stays away. */
+const FIRST_RETRY_MS = 250
+const MAX_RETRY_MS = 10_000
+
 export class CancelListener {
   readonly #connectionString: string
   readonly #onCancel: (jobId: string) => void
@@ -13,6 +17,7 @@ export class CancelListener {
   #client: pg.Client | undefined
   #stopped = false
   #retryTimer: NodeJS.Timeout | undefined
+  #retryDelayMs = FIRST_RETRY_MS
 
   constructor (connectionString: string, onCancel: (jobId: string) => void, logger: Logger) {
     this.#connectionString = connectionString
@@ -28,26 +33,44 @@ export class CancelListener {
     // A dropped connection is re-opened; the database row stays cancelled either way and
     // the runner checks it before recording any outcome, so a missed notification only
     // delays the abort until the workflow's next step, never loses the cancellation.
-    client.on('error', (error) => {
-      this.#logger.warn({ err: error }, 'cancel listener connection lost; reconnecting')
+    const lost = (error: Error | undefined): void => {
+      if (this.#client !== client) return
       this.#client = undefined
+      this.#logger.warn({ err: error }, 'cancel listener connection lost; reconnecting')
       client.end().catch(() => {})
       this.#scheduleReconnect()
-    })
-    await client.connect()
-    await client.query(`LISTEN ${CANCEL_CHANNEL}`)
+    }
+    client.on('error', lost)
+    client.on('end', () => lost(undefined))
+    try {
+      await client.connect()
+      await client.query(`LISTEN ${CANCEL_CHANNEL}`)
+    } catch (error) {
+      await client.end().catch(() => {})
+      throw error
+    }
+    if (this.#stopped) {
+      await client.end().catch(() => {})
+      return
+    }
     this.#client = client
+    this.#retryDelayMs = FIRST_RETRY_MS
   }
 
   #scheduleReconnect (): void {
     if (this.#stopped || this.#retryTimer !== undefined) return
+    const delay = this.#retryDelayMs
+    this.#retryDelayMs = Math.min(MAX_RETRY_MS, delay * 2)
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined
-      this.start().catch((error: unknown) => {
-        this.#logger.warn({ err: error }, 'cancel listener reconnect failed')
+      this.start().then(() => {
+        if (!this.#stopped) this.#logger.info('cancel listener reconnected')
+      }, (error: unknown) => {
+        this.#logger.warn({ err: error, retry_in_ms: this.#retryDelayMs }, 'cancel listener reconnect failed')
         this.#scheduleReconnect()
       })
-    }, 1000)
+    }, delay)
+    this.#retryTimer.unref()
   }
 
   async stop (): Promise<void> {

@@ -271,6 +271,12 @@ export class JobRunner {
         await recordEvent(trx, eventFor(job, 'info', 'workflow stopped after cancellation', { duration_ms: round(outcome.durationMs) }))
         return
       }
+      if (current.status !== 'running' && current.status !== 'queued') {
+        // Already settled: typically a success whose COMMIT reached the server while the
+        // connection dropped before the acknowledgement, so the runner saw an error. The
+        // recorded outcome stands; failing the delivery now would run the job twice.
+        return
+      }
       await recordEvent(trx, eventFor(job, 'error', `attempt ${job.attempt} failed: ${error.message}`, {
         attempt: job.attempt,
         error: error.message,

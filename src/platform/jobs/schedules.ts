@@ -78,6 +78,14 @@ export interface ScheduleDeps {
   enqueue(executor: Executor, input: EnqueueInput): Promise<EnqueueResult>
 }
 
+/**
+ * Fires that came due while no cron pass could run (the database away, every worker
+ * down) are sent once, for the latest one, when passes resume: a nightly report missed
+ * during an outage arrives late rather than never, and three missed nights are one
+ * report, not three. pg-boss's default, `skip`, would drop them.
+ */
+const MISSED_FIRES = 'once'
+
 export class ScheduleService {
   readonly #deps: ScheduleDeps
 
@@ -183,14 +191,14 @@ export class ScheduleService {
   /** Make pg-boss's cron table match ours: add missing or changed rows, drop stale ones. */
   async reconcile (): Promise<{ added: number; removed: number }> {
     const ours = await this.#deps.db.selectFrom('schedule').selectAll().where('enabled', '=', true).execute()
-    const { rows: theirs } = await sql<{ key: string; cron: string; timezone: string }>`
-      SELECT key, cron, timezone FROM ${sql.table(`${PGBOSS_SCHEMA}.schedule`)} WHERE name = ${FIRE_QUEUE}`.execute(this.#deps.db)
+    const { rows: theirs } = await sql<{ key: string; cron: string; timezone: string; missed: string | null }>`
+      SELECT key, cron, timezone, options->>'missed' AS missed FROM ${sql.table(`${PGBOSS_SCHEMA}.schedule`)} WHERE name = ${FIRE_QUEUE}`.execute(this.#deps.db)
     const mirrored = new Map(theirs.map((r) => [r.key, r]))
     let added = 0
     let removed = 0
     for (const schedule of ours) {
       const twin = mirrored.get(schedule.id)
-      if (twin === undefined || twin.cron !== schedule.cron || twin.timezone !== schedule.timezone) {
+      if (twin === undefined || twin.cron !== schedule.cron || twin.timezone !== schedule.timezone || twin.missed !== MISSED_FIRES) {
         await this.#mirror(schedule)
         added++
       }
@@ -205,7 +213,7 @@ export class ScheduleService {
 
   async #mirror (schedule: Schedule): Promise<void> {
     if (schedule.enabled) {
-      await this.#deps.boss.schedule(FIRE_QUEUE, schedule.cron, { scheduleId: schedule.id }, { tz: schedule.timezone, key: schedule.id })
+      await this.#deps.boss.schedule(FIRE_QUEUE, schedule.cron, { scheduleId: schedule.id }, { tz: schedule.timezone, key: schedule.id, missed: MISSED_FIRES })
     } else {
       await this.#deps.boss.unschedule(FIRE_QUEUE, schedule.id)
     }

@@ -16,7 +16,11 @@ export function agentScope (ctx: ExecutionContext): AgentScope {
     agent: {
       signal: ctx.signal,
       log (level, message, data) {
-        pending.push(ctx.log(message, { level, source: 'agent', ...(data !== undefined && { data: data as JsonObject }) }))
+        const stored = ctx.log(message, { level, source: 'agent', ...(data !== undefined && { data: data as JsonObject }) })
+        // Observed at once: if the database is away and the workflow fails before flush(),
+        // a rejection nobody awaited would end the process. flush() still reports it.
+        stored.catch(() => {})
+        pending.push(stored)
       },
     },
     async flush () { await Promise.all(pending) },
