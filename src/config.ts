@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { normalizeCron } from './platform/jobs/schedules.ts'
 
 type Kind = 'string' | 'int' | 'bool' | 'list' | 'url'
 
@@ -60,6 +61,11 @@ export const SETTINGS = {
   WORKFLOW_AUTO_CHAIN: { kind: 'bool', default: 'true', help: 'worklog.analyze enqueues skills.extract as a child job when it succeeds.' },
   WORKLOG_AUTO_ANALYZE: { kind: 'bool', default: 'true', help: 'Creating or updating a work log enqueues worklog.analyze in the same transaction.' },
   LLM_TIMEOUT_MS: { kind: 'int', default: '60000', help: 'Per-request LLM timeout.' },
+  JOB_RETENTION_DAYS: { kind: 'int', default: '30', help: 'Successful and cancelled jobs (with their events) are deleted this many days after they finished; pg-boss keeps its own copy of a finished delivery as long.' },
+  FAILED_JOB_RETENTION_DAYS: { kind: 'int', default: '90', help: 'Failed jobs (with their events) are deleted this many days after they finished.' },
+  AUDIT_RETENTION_DAYS: { kind: 'int', default: '365', help: 'auth_event (audit log) rows older than this many days are deleted.' },
+  CLEANUP_CRON: { kind: 'string', default: '30 3 * * *', help: 'When system.cleanup runs (5-field cron or @daily…, UTC); applied to its schedule at every worker start.' },
+  CLEANUP_BATCH_SIZE: { kind: 'int', default: '2000', help: 'Rows deleted per statement (each its own short transaction) by system.cleanup.' },
 } as const satisfies Record<string, Setting>
 
 export type SettingName = keyof typeof SETTINGS
@@ -117,6 +123,14 @@ export interface Config {
     readonly apiKey: string | undefined
     readonly model: string | undefined
     readonly timeoutMs: number
+  }
+  /** What system.cleanup deletes, and when; the ledgers (llm_call, XP) are never pruned. */
+  readonly retention: {
+    readonly jobDays: number
+    readonly failedJobDays: number
+    readonly auditDays: number
+    readonly cron: string
+    readonly batchSize: number
   }
 }
 
@@ -245,6 +259,7 @@ export function loadConfig (env: Env = process.env): Config {
     maxUploadBytes,
     workflows: { autoChain: r.bool('WORKFLOW_AUTO_CHAIN'), autoAnalyze: r.bool('WORKLOG_AUTO_ANALYZE') },
     llm,
+    retention: readRetention(r),
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems)
   // Only generated once the rest is known to be valid, so a failing validate-env writes nothing.
@@ -276,6 +291,28 @@ function readLlm (r: Reader, provider: string): Config['llm'] {
     default:
       r.problems.push(`LLM_PROVIDER must be local, openai, vllm or ollama (got "${provider}").`)
       return { provider: 'local', baseUrl: undefined, apiKey: undefined, model, timeoutMs }
+  }
+}
+
+function readRetention (r: Reader): Config['retention'] {
+  const positive = (name: SettingName): number => {
+    const text = r.raw(name) ?? ''
+    const value = Number(text)
+    if (!Number.isInteger(value) || value < 1) r.problems.push(`${name} must be a positive integer (got "${text}").`)
+    return value
+  }
+  const cron = r.string('CLEANUP_CRON') ?? '30 3 * * *'
+  try {
+    normalizeCron(cron, 'UTC')
+  } catch (error) {
+    r.problems.push(`CLEANUP_CRON: ${(error as Error).message}`)
+  }
+  return {
+    jobDays: positive('JOB_RETENTION_DAYS'),
+    failedJobDays: positive('FAILED_JOB_RETENTION_DAYS'),
+    auditDays: positive('AUDIT_RETENTION_DAYS'),
+    cron,
+    batchSize: positive('CLEANUP_BATCH_SIZE'),
   }
 }
 

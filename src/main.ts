@@ -6,6 +6,7 @@
 //   validate-env     check the configuration; --print-status shows it, secrets masked
 //   jobs …           enqueue | show | list | cancel | retry | types
 //   schedules …      list | add | remove | enable | disable
+//   cleanup          the retention pass, now (--dry-run counts only)
 import { parseArgs } from 'node:util'
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts'
 import { AppError } from './platform/errors.ts'
@@ -20,6 +21,7 @@ import { ROLES, type Role } from './modules/identity/identity.table.ts'
 import { createInvite } from './modules/identity/invite.service.ts'
 import { seedDemoData } from './modules/worklog/demo-data.ts'
 import { locateDatabase, startServer, startServices, type Services } from './runtime.ts'
+import { runCleanup } from './workflows/system/cleanup.ts'
 
 const USAGE = `Usage: afterresume <command> [options]
 
@@ -47,6 +49,10 @@ Schedules
   schedules list
   schedules add NAME --type TYPE --cron CRON [--timezone TZ] [--payload JSON] [--disabled]
   schedules remove|enable|disable ID
+
+Maintenance
+  cleanup [--dry-run]        delete finished jobs, their events and audit events past their
+                             retention now (what system.cleanup does nightly); prints the counts
 `
 
 async function main (argv: string[]): Promise<number> {
@@ -77,6 +83,7 @@ async function main (argv: string[]): Promise<number> {
     case 'create-admin': return withServices(config, logger, (services) => createAdminCommand(services, rest))
     case 'invites': return withServices(config, logger, (services) => invitesCommand(services, rest))
     case 'seed-demo': return withServices(config, logger, (services) => seedDemoCommand(services, rest))
+    case 'cleanup': return withServices(config, logger, (services) => cleanupCommand(services, rest))
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`)
       return 2
@@ -282,6 +289,14 @@ async function seedDemoCommand (services: Services, args: string[]): Promise<num
   })
   // The password is printed on purpose: the point of a demo account is to sign in with it now.
   print({ email: seeded.email, password: seeded.password, user_id: seeded.userId, tenant_id: seeded.tenantId, counts: seeded.counts })
+  return 0
+}
+
+/** The retention pass run here and now, not through the queue: it works with no worker running. */
+async function cleanupCommand (services: Services, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
+  const { retention } = services.config
+  print(await runCleanup(services.database.db, retention, { dryRun: values['dry-run'] === true }))
   return 0
 }
 

@@ -12,7 +12,7 @@ import { appRoleUrl, assertRlsApplies } from './platform/db/roles.ts'
 import { createBoss, type PgBoss } from './platform/jobs/boss.ts'
 import { JobPlatform } from './platform/jobs/platform.ts'
 import { JobRegistry } from './platform/jobs/registry.ts'
-import { ScheduleService } from './platform/jobs/schedules.ts'
+import { ScheduleService, normalizeCron } from './platform/jobs/schedules.ts'
 import { JobWorker, ensureFireQueue } from './platform/jobs/worker.ts'
 import type { Logger } from './platform/observability/logger.ts'
 import { sql } from 'kysely'
@@ -21,6 +21,7 @@ import { createLlmProvider } from './platform/llm/index.ts'
 import { createObjectStore, type ObjectStore } from './platform/storage/index.ts'
 import { ConflictError } from './platform/errors.ts'
 import { SWEEP_ORPHANS, SWEEP_ORPHANS_SCHEDULE } from './workflows/system/sweep-orphans.ts'
+import { CLEANUP, CLEANUP_SCHEDULE } from './workflows/system/cleanup.ts'
 
 export interface DatabaseLocation {
   url: string
@@ -100,14 +101,14 @@ export async function startServices (config: Config, url: string, logger: Logger
       timeoutMs: config.llm.timeoutMs,
     }),
     autoChain: config.workflows.autoChain,
-  }, { storage })
+  }, { storage, retention: config.retention })
   const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry })
-  await jobs.ensureQueues(config.worker.heartbeatSeconds)
+  await jobs.ensureQueues(config.worker.heartbeatSeconds, { finishedJobDays: config.retention.jobDays })
   await ensureFireQueue(boss)
   const schedules = new ScheduleService({ db: database.db, boss, registry, enqueue: (executor, input) => jobs.enqueue(executor, input) })
   let worker: JobWorker | undefined
   if (options.worker) {
-    await ensurePlatformSchedules(schedules, registry)
+    await ensurePlatformSchedules(schedules, registry, config.retention.cron)
     worker = new JobWorker(jobs, schedules, logger, {
       connectionString: url,
       concurrency: config.worker.concurrency,
@@ -140,17 +141,28 @@ export async function startServices (config: Config, url: string, logger: Logger
 
 /**
  * The platform's own schedules, created when a worker starts and finds them missing. An
- * operator who changed one's cron or disabled it keeps that choice; a deleted one comes
- * back at the next start (disable it instead).
+ * operator who changed one's cron or disabled it keeps that choice (but the cleanup's
+ * cron follows CLEANUP_CRON); a deleted one comes back at the next start (disable it instead).
  */
-async function ensurePlatformSchedules (schedules: ScheduleService, registry: JobRegistry): Promise<void> {
-  if (!registry.has(SWEEP_ORPHANS)) return
-  if ((await schedules.list({ tenantId: null })).some((schedule) => schedule.name === SWEEP_ORPHANS_SCHEDULE)) return
-  try {
-    await schedules.create({ name: SWEEP_ORPHANS_SCHEDULE, jobType: SWEEP_ORPHANS, cron: '@daily' })
-  } catch (error) {
-    // Another worker starting at the same moment created it first.
-    if (!(error instanceof ConflictError)) throw error
+async function ensurePlatformSchedules (schedules: ScheduleService, registry: JobRegistry, cleanupCron: string): Promise<void> {
+  const existing = await schedules.list({ tenantId: null })
+  const ensure = async (name: string, jobType: string, cron: string): Promise<void> => {
+    try {
+      await schedules.create({ name, jobType, cron })
+    } catch (error) {
+      // Another worker starting at the same moment created it first.
+      if (!(error instanceof ConflictError)) throw error
+    }
+  }
+  if (registry.has(SWEEP_ORPHANS) && !existing.some((schedule) => schedule.name === SWEEP_ORPHANS_SCHEDULE)) {
+    await ensure(SWEEP_ORPHANS_SCHEDULE, SWEEP_ORPHANS, '@daily')
+  }
+  if (registry.has(CLEANUP)) {
+    // CLEANUP_CRON is the way to move the cleanup, so it wins over the row at every start;
+    // whether the schedule is enabled stays the operator's choice.
+    const cleanupSchedule = existing.find((schedule) => schedule.name === CLEANUP_SCHEDULE)
+    if (cleanupSchedule === undefined) await ensure(CLEANUP_SCHEDULE, CLEANUP, cleanupCron)
+    else if (cleanupSchedule.cron !== normalizeCron(cleanupCron, cleanupSchedule.timezone)) await schedules.update(cleanupSchedule.id, { cron: cleanupCron })
   }
 }
 

@@ -8,11 +8,14 @@ import { computeMetrics } from './system/compute-metrics.ts'
 import { echo } from './system/echo.ts'
 import { REWARD_EVALUATE, RewardEvaluatePayload, rewardEvaluate } from './gamification/reward-evaluate.ts'
 import { SWEEP_ORPHANS, SweepOrphansPayload, sweepOrphans } from './system/sweep-orphans.ts'
+import { CLEANUP, CleanupPayload, DEFAULT_RETENTION, cleanup, type RetentionPolicy } from './system/cleanup.ts'
 import type { ObjectStore } from '../platform/storage/index.ts'
 
 export interface PlatformWorkflowDeps {
   /** The attachment store; without one (tests, tools) storage.sweep_orphans is not registered. */
   storage?: ObjectStore
+  /** What system.cleanup deletes; without one (tests, tools) the SETTINGS defaults. */
+  retention?: RetentionPolicy
 }
 
 /** Without deps (tests, tools) the AI workflows use the built-in deterministic provider. */
@@ -27,6 +30,14 @@ export function registerWorkflows (registry: JobRegistry, ai: AiWorkflowDeps = {
       retryLimit: 1,
     })
   }
+  registry.register(CLEANUP, cleanup(platform.retention ?? DEFAULT_RETENTION), {
+    description: 'Deletes finished jobs (with their events) and audit events past their retention; keeps the LLM cost ledger.',
+    payload: CleanupPayload,
+    // Batches are short, but a first run over years of history can take a while; the
+    // next night's run continues where an expired one stopped.
+    expireInSeconds: 3600,
+    retryLimit: 1,
+  })
   registry.register('system.echo', echo, {
     description: 'Returns its payload (smoke tests, benchmarks). Optional sleep_ms and fail_attempts.',
     // Echo jobs are tiny: fetch them in batches and record their outcomes together.

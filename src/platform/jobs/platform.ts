@@ -12,6 +12,34 @@ import { findJob, listJobEvents, listJobs, type JobFilter } from './job.reposito
 import type { Job, JobEvent } from './job.table.ts'
 import type { JobRegistry } from './registry.ts'
 
+export interface QueueRetention {
+  /** JOB_RETENTION_DAYS: how long our job table keeps a finished job. */
+  finishedJobDays: number
+}
+
+const DAY_SECONDS = 86_400
+/** pg-boss's own default for how long a message may wait to start. */
+const PGBOSS_DEFAULT_WAIT_DAYS = 14
+
+/**
+ * pg-boss's retention for the queues, in step with ours. Its maintenance deletes
+ *  - a finished (completed, failed or cancelled) message deleteAfterSeconds after it
+ *    finished: we keep it exactly as long as our job table keeps a successful job, so
+ *    pg-boss never holds delivery rows for jobs whose history is gone, and nothing of
+ *    ours reads a finished message once its job row is settled;
+ *  - a message still waiting (created or retry) retentionSeconds after its first
+ *    planned start — never an active one. Such a job row is still `queued`, and the
+ *    sweeper would then fail it as "the job's delivery message is missing"; so the wait
+ *    allowed is never shorter than pg-boss's own 14 days.
+ * Both are stamped on each message when it is sent: a change applies to new messages.
+ */
+export function queueRetention (retention: QueueRetention): { deleteAfterSeconds: number; retentionSeconds: number } {
+  return {
+    deleteAfterSeconds: retention.finishedJobDays * DAY_SECONDS,
+    retentionSeconds: Math.max(retention.finishedJobDays, PGBOSS_DEFAULT_WAIT_DAYS) * DAY_SECONDS,
+  }
+}
+
 export class JobPlatform {
   readonly db: Db
   readonly tenantDb: Db
@@ -29,7 +57,8 @@ export class JobPlatform {
    * Create (or update) one pg-boss queue per registered type with its retry policy.
    * Every process that enqueues or works must call this once at start.
    */
-  async ensureQueues (defaultHeartbeatSeconds: number): Promise<void> {
+  async ensureQueues (defaultHeartbeatSeconds: number, retention: QueueRetention): Promise<void> {
+    const deliveryRetention = queueRetention(retention)
     for (const { type, options } of this.registry.all()) {
       const queue = {
         retryLimit: options.retryLimit,
@@ -38,6 +67,7 @@ export class JobPlatform {
         retryDelayMax: options.retryDelayMax,
         expireInSeconds: options.expireInSeconds,
         heartbeatSeconds: options.heartbeatSeconds ?? defaultHeartbeatSeconds,
+        ...deliveryRetention,
       }
       if (await this.boss.getQueue(type) === null) {
         await this.boss.createQueue(type, { ...queue, notify: true }).catch(async (error: unknown) => {
