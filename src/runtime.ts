@@ -18,6 +18,7 @@ import type { Logger } from './platform/observability/logger.ts'
 import { sql } from 'kysely'
 import { registerWorkflows } from './workflows/index.ts'
 import { createLlmProvider } from './platform/llm/index.ts'
+import { LocalLlmProvider } from './agents/local.provider.ts'
 import { createObjectStore, type ObjectStore } from './platform/storage/index.ts'
 import { ConflictError } from './platform/errors.ts'
 import { SWEEP_ORPHANS, SWEEP_ORPHANS_SCHEDULE } from './workflows/system/sweep-orphans.ts'
@@ -99,7 +100,7 @@ export async function startServices (config: Config, url: string, logger: Logger
       ...(config.llm.apiKey !== undefined && { apiKey: config.llm.apiKey }),
       ...(config.llm.model !== undefined && { model: config.llm.model }),
       timeoutMs: config.llm.timeoutMs,
-    }),
+    }, () => new LocalLlmProvider()),
     autoChain: config.workflows.autoChain,
   }, { storage, retention: config.retention })
   const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry })

@@ -2,7 +2,7 @@
 // workflow exists: enqueueing anything else is refused with a clear error.
 import { Type } from 'typebox'
 import type { JobRegistry } from '../platform/jobs/registry.ts'
-import { LocalLlmProvider } from '../platform/llm/local.provider.ts'
+import { LocalLlmProvider } from '../agents/local.provider.ts'
 import { registerAiWorkflows, type AiWorkflowDeps } from './ai/index.ts'
 import { computeMetrics } from './system/compute-metrics.ts'
 import { echo } from './system/echo.ts'

@@ -7,7 +7,7 @@ import { composeReport } from '../../src/agents/report.agent.ts'
 import { composeResume } from '../../src/agents/resume.agent.ts'
 import { levelFor, mergeSkills } from '../../src/agents/skill.agent.ts'
 import { analyzeWorklog } from '../../src/agents/worklog.agent.ts'
-import { LocalLlmProvider } from '../../src/platform/llm/local.provider.ts'
+import { LocalLlmProvider } from '../../src/agents/local.provider.ts'
 import { LlmError } from '../../src/platform/llm/llm.errors.ts'
 import { WORKLOG_FIXTURES } from './fixtures/worklogs.ts'
 

@@ -10,7 +10,7 @@
 import type { WorklogInput } from '../../src/agents/agent.types.ts'
 import { extractSkillSignals } from '../../src/agents/engines/worklog.engine.ts'
 import { analyzeWorklog } from '../../src/agents/worklog.agent.ts'
-import { LocalLlmProvider } from '../../src/platform/llm/local.provider.ts'
+import { LocalLlmProvider } from '../../src/agents/local.provider.ts'
 import { WORKLOG_FIXTURES, type LabelledWorklog } from './fixtures/worklogs.ts'
 
 /** Maps a skill name to the key of its alias group (its own lower-cased name when it has none). */

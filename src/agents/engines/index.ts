@@ -3,7 +3,7 @@
  * provider: one engine per task kind, plus an extractive summariser for free
  * text requests that carry no task.
  */
-import type { LlmTask } from '../../platform/llm/llm.types.ts'
+import type { AgentTask } from '../tasks.ts'
 import { findSkills } from '../taxonomy/index.ts'
 import { splitSentences, truncateAtWord, withPeriod, words } from '../text.ts'
 import { extractMetrics } from './metrics.ts'
@@ -12,7 +12,7 @@ import { composeResumeDraftLocally } from './resume.engine.ts'
 import { groupSkillNamesLocally } from './skills.engine.ts'
 import { analyzeWorklogLocally } from './worklog.engine.ts'
 
-export function runLocalTask (task: LlmTask): unknown {
+export function runLocalTask (task: AgentTask): unknown {
   switch (task.kind) {
     case 'worklog.analyze':
       return analyzeWorklogLocally(task.input)
@@ -26,7 +26,7 @@ export function runLocalTask (task: LlmTask): unknown {
 }
 
 /** Human-readable rendering of a task result, for the response's `text`. */
-export function describeLocalResult (task: LlmTask, json: unknown): string {
+export function describeLocalResult (task: AgentTask, json: unknown): string {
   switch (task.kind) {
     case 'worklog.analyze': {
       const r = json as ReturnType<typeof analyzeWorklogLocally>

@@ -7,12 +7,10 @@
  */
 import { LlmConfigError } from './llm.errors.ts'
 import type { LlmProvider, LlmProviderName } from './llm.types.ts'
-import { LocalLlmProvider } from './local.provider.ts'
 import { OpenAiCompatibleProvider } from './openai.provider.ts'
 
 export * from './llm.errors.ts'
 export * from './llm.types.ts'
-export { LocalLlmProvider, LOCAL_MODEL } from './local.provider.ts'
 export { OpenAiCompatibleProvider, parseAndValidate, parseRetryAfter, type OpenAiProviderOptions } from './openai.provider.ts'
 export {
   withCallRecorder,
@@ -44,11 +42,15 @@ const BASE_URL_HINT: Record<Exclude<LlmProviderName, 'local'>, string> = {
   ollama: 'set OLLAMA_ENDPOINT to the Ollama server; its OpenAI-compatible API lives under /v1, e.g. http://ollama:11434/v1',
 }
 
-export function createLlmProvider (settings: LlmSettings): LlmProvider {
+/**
+ * `local` is the caller's: the built-in provider runs the agents' engines, which the
+ * platform must not import (docs/architecture.md), so the composition root passes it in.
+ */
+export function createLlmProvider (settings: LlmSettings, local: () => LlmProvider): LlmProvider {
   if (!PROVIDERS.includes(settings.provider)) {
     throw new LlmConfigError(`Unknown LLM provider '${String(settings.provider)}'; use one of: ${PROVIDERS.join(', ')}.`)
   }
-  if (settings.provider === 'local') return new LocalLlmProvider()
+  if (settings.provider === 'local') return local()
 
   const baseUrl = settings.baseUrl?.trim()
   if (!baseUrl) {

@@ -4,12 +4,6 @@
  * OpenAI-compatible server) is a deployment decision.
  */
 import type { TSchema, Static } from 'typebox'
-import type {
-  ReportInput,
-  ResumeComposeTaskInput,
-  SkillsMergeTaskInput,
-  WorklogInput,
-} from '../../agents/agent.types.ts'
 
 export type LlmProviderName = 'local' | 'openai' | 'vllm' | 'ollama'
 
@@ -32,14 +26,13 @@ export function outputSchema<S extends TSchema> (name: string, schema: S): LlmOu
 /**
  * A structured description of the work, for the local engine. HTTP providers
  * ignore it and work from the prompt text, which carries the same information.
+ * Its shapes belong to the agents (src/agents/tasks.ts), which is also where the
+ * local provider that reads them lives; the platform only carries it.
  */
-export type LlmTask =
-  | { kind: 'worklog.analyze'; input: WorklogInput }
-  | { kind: 'skills.merge'; input: SkillsMergeTaskInput }
-  | { kind: 'report.compose'; input: ReportInput }
-  | { kind: 'resume.compose'; input: ResumeComposeTaskInput }
-
-export type LlmTaskKind = LlmTask['kind']
+export interface LlmTask {
+  readonly kind: string
+  readonly input: unknown
+}
 
 export interface LlmRequest<T = unknown> {
   /** What the call is for ('worklog.analyze', …); used for accounting and events. */

@@ -6,6 +6,7 @@ import { asJobError, llmForJob } from '../../../src/modules/ai/job-llm.ts'
 import type { ExecutionContext } from '../../../src/platform/jobs/context.ts'
 import { JobRegistry } from '../../../src/platform/jobs/registry.ts'
 import { createLlmProvider } from '../../../src/platform/llm/index.ts'
+import { LocalLlmProvider } from '../../../src/agents/local.provider.ts'
 import type { LlmProvider } from '../../../src/platform/llm/llm.types.ts'
 import { registerWorkflows } from '../../../src/workflows/index.ts'
 import { eventually, startTestServices } from '../../helpers/services.ts'
@@ -52,7 +53,7 @@ function summarizer (provider: LlmProvider) {
 
 t.test('every model call leaves an llm_call row and an llm event on the job', async (t) => {
   const server = await chatServer(t)
-  const provider = createLlmProvider({ provider: 'openai', baseUrl: server.url, model: 'test-model', maxRetries: 0 })
+  const provider = createLlmProvider({ provider: 'openai', baseUrl: server.url, model: 'test-model', maxRetries: 0 }, () => new LocalLlmProvider())
   const registry = registerWorkflows(new JobRegistry()).register('test.summarize', summarizer(provider), { retryLimit: 0 })
   const services = await startTestServices(t, { worker: true, registry })
   const tenantId = await insertTenant(services.database.db)
@@ -72,7 +73,7 @@ t.test('every model call leaves an llm_call row and an llm event on the job', as
 
 t.test('a tenant over its monthly token budget gets a failed job and no model call', async (t) => {
   const server = await chatServer(t)
-  const provider = createLlmProvider({ provider: 'openai', baseUrl: server.url, model: 'test-model', maxRetries: 0 })
+  const provider = createLlmProvider({ provider: 'openai', baseUrl: server.url, model: 'test-model', maxRetries: 0 }, () => new LocalLlmProvider())
   const registry = registerWorkflows(new JobRegistry()).register('test.summarize', summarizer(provider), { retryLimit: 3 })
   const services = await startTestServices(t, { worker: true, registry })
   const tenantId = await insertTenant(services.database.db)

@@ -283,14 +283,16 @@ t.test('parseRetryAfter understands seconds and HTTP dates', async (t) => {
 })
 
 t.test('createLlmProvider validates settings with actionable errors', async (t) => {
-  t.equal(createLlmProvider({ provider: 'local' }).model, 'afterresume-local-v1')
-  const missingUrl = t.throws(() => createLlmProvider({ provider: 'ollama', model: 'llama3.1' })) as unknown as LlmError
+  const local = new OpenAiCompatibleProvider({ providerName: 'openai', baseUrl: 'http://local.invalid/v1', model: 'stand-in for the local provider' })
+  const noLocal = (): never => { throw new Error('the local provider is not wanted here') }
+  t.equal(createLlmProvider({ provider: 'local' }, () => local), local, 'local: whatever the composition root passes in')
+  const missingUrl = t.throws(() => createLlmProvider({ provider: 'ollama', model: 'llama3.1' }, noLocal)) as unknown as LlmError
   t.equal(missingUrl.code, 'llm_config')
   t.match(missingUrl.message, /OLLAMA_ENDPOINT.*\/v1/)
-  const missingModel = t.throws(() => createLlmProvider({ provider: 'vllm', baseUrl: 'http://vllm:8000/v1' })) as unknown as LlmError
+  const missingModel = t.throws(() => createLlmProvider({ provider: 'vllm', baseUrl: 'http://vllm:8000/v1' }, noLocal)) as unknown as LlmError
   t.match(missingModel.message, /LLM_MODEL_NAME/)
-  t.throws(() => createLlmProvider({ provider: 'openai', baseUrl: 'ftp://x', model: 'm' }), { code: 'llm_config' })
-  const vllm = createLlmProvider({ provider: 'vllm', baseUrl: 'http://vllm:8000/v1', model: 'qwen' })
+  t.throws(() => createLlmProvider({ provider: 'openai', baseUrl: 'ftp://x', model: 'm' }, noLocal), { code: 'llm_config' })
+  const vllm = createLlmProvider({ provider: 'vllm', baseUrl: 'http://vllm:8000/v1', model: 'qwen' }, noLocal)
   t.equal(vllm.name, 'vllm')
   t.equal(vllm.model, 'qwen')
 })

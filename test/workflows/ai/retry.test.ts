@@ -1,7 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { JobRegistry } from '../../../src/platform/jobs/registry.ts'
-import { LocalLlmProvider } from '../../../src/platform/llm/local.provider.ts'
+import { LocalLlmProvider } from '../../../src/agents/local.provider.ts'
 import type { LlmProvider } from '../../../src/platform/llm/llm.types.ts'
 import { toJson } from '../../../src/platform/db/json.ts'
 import { registerWorkflows } from '../../../src/workflows/index.ts'

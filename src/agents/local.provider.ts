@@ -5,10 +5,11 @@
  * resume templates); requests without one get an extractive summary of the
  * user message. Same request, same answer, every time.
  */
-import { describeLocalResult, runLocalTask, summarizeText } from '../../agents/engines/index.ts'
-import { LlmAbortedError, LlmInvalidOutputError } from './llm.errors.ts'
-import { estimateTokens, type LlmProvider, type LlmRequest, type LlmResponse } from './llm.types.ts'
-import { parseAndValidate } from './openai.provider.ts'
+import { LlmAbortedError, LlmInvalidOutputError } from '../platform/llm/llm.errors.ts'
+import { estimateTokens, type LlmProvider, type LlmRequest, type LlmResponse } from '../platform/llm/llm.types.ts'
+import { parseAndValidate } from '../platform/llm/openai.provider.ts'
+import { describeLocalResult, runLocalTask, summarizeText } from './engines/index.ts'
+import { isAgentTask } from './tasks.ts'
 
 export const LOCAL_MODEL = 'afterresume-local-v1'
 
@@ -21,17 +22,18 @@ export class LocalLlmProvider implements LlmProvider {
     const started = performance.now()
     const promptTokens = estimateTokens(request.system) + estimateTokens(request.user)
 
-    if (!request.task) {
+    if (request.task === undefined || !isAgentTask(request.task)) {
       const text = summarizeText(request.user)
       return this.#response<T>(text, undefined, promptTokens, started)
     }
+    const task = request.task
 
     let result: unknown
     try {
-      result = runLocalTask(request.task)
+      result = runLocalTask(task)
     } catch (error) {
       throw new LlmInvalidOutputError(
-        `local engine failed on '${request.task.kind}': ${error instanceof Error ? error.message : String(error)}`,
+        `local engine failed on '${task.kind}': ${error instanceof Error ? error.message : String(error)}`,
         '',
         [],
         { cause: error }
@@ -44,14 +46,14 @@ export class LocalLlmProvider implements LlmProvider {
       const check = parseAndValidate(text, request.schema)
       if (!check.ok) {
         throw new LlmInvalidOutputError(
-          `local engine output for '${request.task.kind}' does not match schema '${request.schema.name}': ${check.errors[0] ?? ''}`,
+          `local engine output for '${task.kind}' does not match schema '${request.schema.name}': ${check.errors[0] ?? ''}`,
           text,
           check.errors
         )
       }
       json = check.value
     }
-    return this.#response(describeLocalResult(request.task, result), json, promptTokens, started, text)
+    return this.#response(describeLocalResult(task, result), json, promptTokens, started, text)
   }
 
   #response<T>(text: string, json: T | undefined, promptTokens: number, started: number, jsonText?: string): LlmResponse<T> {
