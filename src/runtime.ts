@@ -31,7 +31,10 @@ export interface DatabaseLocation {
 export async function locateDatabase (config: Config, logger: Logger): Promise<DatabaseLocation> {
   if (config.databaseUrl !== undefined) return { url: config.databaseUrl, embedded: undefined }
   const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (line) => logger.debug({ source: 'embedded-postgres' }, line))
-  if (embedded.owned) logger.info({ data_dir: config.dataDir, port: config.embeddedPgPort }, 'started embedded PostgreSQL')
+  if (embedded.owned) {
+    logger.info({ data_dir: config.dataDir, port: embedded.port, cluster_dir: embedded.clusterDir },
+      embedded.relocation === undefined ? 'started embedded PostgreSQL' : `started embedded PostgreSQL: ${embedded.relocation}`)
+  }
   return { url: embedded.url, embedded }
 }
 
