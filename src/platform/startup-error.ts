@@ -18,7 +18,7 @@ export function describeFailure (error: unknown): string {
   if (!(error instanceof Error)) return oneLine(String(error))
   const { code, path, syscall } = error as SystemError
   if ((code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && path !== undefined) {
-    return oneLine(`Permission denied on ${path} (${syscall ?? code}). Give this user write access to it, or set DATA_DIR to a folder this user owns.`)
+    return oneLine(`Permission denied on ${path} (${syscall ?? code}). Give this user access to it; if it is in DATA_DIR, you may instead set DATA_DIR to a folder this user owns.`)
   }
   const cause = error.cause instanceof Error ? error.cause.message : undefined
   return oneLine(cause === undefined || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`)

@@ -67,7 +67,7 @@ export async function placeCluster (home: string, name: string): Promise<Cluster
     unreachable.push(home)
     moves.push(`keeps its cluster in ${dataDir}`)
   }
-  const relocation = unreachable.length === 0 ? undefined : `the postgres OS user cannot reach ${unreachable.join(' nor ')}, so PostgreSQL ${moves.join(' and ')}`
+  const relocation = unreachable.length === 0 ? undefined : `the postgres OS user cannot reach ${unreachable.join(' or ')}, so PostgreSQL ${moves.join(' and ')}`
   return { dataDir, binaries, runAs, relocatedHome, relocation }
 }
 
