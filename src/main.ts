@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts'
 import { AppError } from './platform/errors.ts'
+import { describeFailure } from './platform/startup-error.ts'
 import { migrate } from './platform/db/migrate.ts'
 import { isDatabaseUnavailable } from './platform/db/unavailable.ts'
 import { isJsonObject, type JsonObject } from './platform/db/json.ts'
@@ -327,11 +328,8 @@ function print (value: unknown): void {
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code
 }, (error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof AppError) {
-    process.stderr.write(`afterresume: ${error.message}\n`)
-    process.exitCode = error instanceof UsageError ? 2 : 1
-  } else {
-    process.stderr.write(`afterresume: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
-    process.exitCode = 1
-  }
+  const expected = error instanceof ConfigError || error instanceof UsageError || error instanceof AppError
+  process.stderr.write(`afterresume: ${expected ? error.message : describeFailure(error)}\n`)
+  if (!expected && process.env.DEBUG === 'true' && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`)
+  process.exitCode = error instanceof UsageError ? 2 : 1
 })

