@@ -14,7 +14,7 @@ import {
   ObjectTooLargeError, PRESIGNED_URL_SECONDS, readHead, SNIFF_BYTES, sniffContentType,
   type ObjectBody, type ObjectStore,
 } from '../../platform/storage/index.ts'
-import { enqueueRewardEvaluation } from '../../workflows/gamification/reward-evaluate.ts'
+import { enqueueRewardEvaluation } from '../gamification/reward-evaluation.ts'
 import type { Actor } from './actor.ts'
 import { newAttachmentKey } from './attachments.keys.ts'
 import { deleteAttachment, findAttachment, findWorklogAuthor, insertAttachment, listAttachments, type AttachmentRow } from './attachments.repository.ts'

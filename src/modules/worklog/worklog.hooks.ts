@@ -7,7 +7,7 @@
 import type { Trx } from '../../platform/db/database.ts'
 import { currentTransactionId } from '../../platform/db/tenant.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
-import { enqueueRewardEvaluation } from '../../workflows/gamification/reward-evaluate.ts'
+import { enqueueRewardEvaluation } from '../gamification/reward-evaluation.ts'
 
 export interface WorklogSaveEffects {
   jobs: JobPlatform

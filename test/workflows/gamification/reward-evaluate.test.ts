@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { enqueueRewardEvaluation } from '../../../src/workflows/gamification/reward-evaluate.ts'
+import { enqueueRewardEvaluation } from '../../../src/modules/gamification/reward-evaluation.ts'
 import { eventually, startTestServices } from '../../helpers/services.ts'
 import { evaluate, insertEntry, ledger, prose, tenantWithUser } from '../../modules/gamification/db-fixtures.ts'
 import type { Services } from '../../../src/runtime.ts'
