@@ -12,6 +12,8 @@ import type { App } from './platform/http/app-instance.ts'
 import { correlationIdFor, installCorrelation } from './platform/http/correlation.ts'
 import { installProblemHandler } from './platform/http/problem-handler.ts'
 import { installAllowedHosts } from './platform/http/allowed-hosts.ts'
+import { installInputGuard } from './platform/http/input-guard.ts'
+import { inputValidatorFactory } from './platform/http/input-validation.ts'
 import type { JobPlatform } from './platform/jobs/platform.ts'
 import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
@@ -64,13 +66,18 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     bodyLimit: 1024 * 1024,
     // Fastify's default silently strips unknown properties; we refuse them instead, so a
     // body carrying tenant_id, role or is_staff is a 400 naming the field (mass assignment).
-    ajv: { customOptions: { removeAdditional: false } },
+    // strictNumbers: Ajv would otherwise take "Infinity" as an integer within any maximum.
+    ajv: { customOptions: { removeAdditional: false, strictNumbers: true } },
+    // The input policy (src/platform/input/policy.ts): its formats, and coercion for
+    // params and query strings only.
+    schemaController: { compilersFactory: { buildValidator: inputValidatorFactory() } },
     trustProxy: deps.config.http.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
   installCorrelation(app)
   installAllowedHosts(app, deps.config.allowedHosts)
+  installInputGuard(app)
   // Before access control, whose onRequest hook must run after these: error replies carry
   // the security headers, preflights are answered unauthenticated, floods are limited first.
   await installSecurityHeaders(app, { isProduction: deps.config.isProduction })

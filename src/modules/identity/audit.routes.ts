@@ -2,6 +2,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
+import { Limit } from '../../platform/input/schemas.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
 
 const AuditEventOut = Type.Object({
@@ -22,7 +23,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = async (a
       summary: 'Security events of this tenant, newest first',
       querystring: Type.Object({
         kind: Type.Optional(Type.String({ maxLength: 50 })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        limit: Type.Optional(Limit({ max: 500, default: 100 })),
       }, { additionalProperties: false }),
       response: { 200: Type.Array(AuditEventOut) },
     },

@@ -1,5 +1,6 @@
 // Job and event shapes as the API shows them (seed 000 "Jobs", seed 002 "Job Enqueue Response").
 import { Type } from 'typebox'
+import { Limit, Offset } from '../../platform/input/schemas.ts'
 import type { Job, JobEvent } from '../../platform/jobs/job.table.ts'
 
 export const JobStatusSchema = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('success'), Type.Literal('failed'), Type.Literal('cancelled')])
@@ -43,8 +44,8 @@ export const JobAccepted = Type.Object({
 export const JobListQuery = Type.Object({
   status: Type.Optional(JobStatusSchema),
   type: Type.Optional(Type.String({ maxLength: 100 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Limit({ default: 50 })),
+  offset: Type.Optional(Offset),
 }, { additionalProperties: false })
 
 const iso = (d: Date | null): string | null => d === null ? null : d.toISOString()

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
 import { NotFoundError, ValidationError } from '../../platform/errors.ts'
+import { Day, Limit } from '../../platform/input/schemas.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
 import { enqueueForRequest } from '../jobs/enqueue-for-request.ts'
 import { JobAccepted } from '../jobs/jobs.schemas.ts'
@@ -42,8 +43,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
       summary: 'Generate a report (a job; the report appears in /api/reports/)',
       body: Type.Object({
         kind: ReportKind,
-        period_start: Type.Optional(Type.String({ format: 'date' })),
-        period_end: Type.Optional(Type.String({ format: 'date' })),
+        period_start: Type.Optional(Day()),
+        period_end: Type.Optional(Day()),
         client_id: Type.Optional(Type.String({ format: 'uuid' })),
         project_id: Type.Optional(Type.String({ format: 'uuid' })),
         sprint_id: Type.Optional(Type.String({ format: 'uuid' })),
@@ -73,7 +74,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
     schema: {
       tags,
       summary: 'Your reports, newest first',
-      querystring: Type.Object({ kind: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ kind: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Limit({ default: 50 })) }, { additionalProperties: false }),
       response: { 200: Type.Array(ReportSummary) },
     },
     config: { access: 'reports:read' },

@@ -2,6 +2,7 @@
 // Artifacts"): external links, bullets and skill signals. Like the organisation levels,
 // each is described once and served by generic routes under /api/worklogs/{id}/….
 import { Type, type TProperties, type TSchema } from 'typebox'
+import { WebUrl } from '../../platform/input/schemas.ts'
 import { Uuid } from './hierarchy.schemas.ts'
 import { JsonObjectSchema } from './worklog.schemas.ts'
 import { BULLET_KINDS, SIGNAL_STATUSES } from './worklog.table.ts'
@@ -35,7 +36,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
     fields: {
       system: { schema: Type.String({ maxLength: 50, description: 'jira, github, gitlab, linear, …' }), default: '' },
       key: { schema: Type.String({ maxLength: 200, description: 'The item\'s key there, e.g. PROJ-123.' }), default: '' },
-      url: { schema: Type.String({ format: 'uri', minLength: 1, maxLength: 2000 }) },
+      url: { schema: WebUrl(2000) },
       title: { schema: Type.String({ maxLength: 300 }), default: '' },
       metadata,
     },

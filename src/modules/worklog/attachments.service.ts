@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
-import { NotFoundError, ValidationError } from '../../platform/errors.ts'
+import { AppError, NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
 import {
   ObjectTooLargeError, PRESIGNED_URL_SECONDS, readHead, SNIFF_BYTES, sniffContentType,
@@ -25,6 +25,12 @@ import { translateConstraintError } from './constraint-errors.ts'
 export const FILE_FIELD = 'file'
 
 const MAX_FILENAME_CHARS = 255
+/**
+ * Control characters, and the invisible bidirectional controls (LRM/RLM, the embeddings
+ * and overrides U+202A–E, the isolates U+2066–9, the Arabic letter mark) with which
+ * "invoice\u202Efdp.exe" is shown as "invoiceexe.pdf".
+ */
+const UNSHOWABLE = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu
 
 export interface CleanupLog {
   warn (details: object, message: string): void
@@ -89,8 +95,22 @@ export async function uploadAttachment (deps: AttachmentDeps, actor: Actor, work
     throw tooLarge()
   }
   file.once('limit', () => file.destroy(tooLarge()))
+  // A body that ends mid-part (a dropped connection, a client that miscounted) errors the
+  // part's stream with busboy's "Unexpected end of multipart data" — often before we read
+  // a byte, so the stream's own record is asked: the client's broken upload, a 400.
+  const unreadable = (error: unknown): unknown => {
+    const partError = file.errored
+    if (partError === null || partError instanceof ObjectTooLargeError) return error
+    return new AppError(400, 'invalid_multipart', `The upload could not be read: ${partError.message}.`, { field: FILE_FIELD, cause: partError })
+  }
 
-  const { head, body } = await readHead(file, SNIFF_BYTES)
+  let head: Buffer
+  let body: Readable
+  try {
+    ({ head, body } = await readHead(file, SNIFF_BYTES))
+  } catch (error) {
+    throw unreadable(error)
+  }
   if (head.length === 0) {
     body.destroy()
     throw new ValidationError('The file is empty.', FILE_FIELD)
@@ -109,7 +129,7 @@ export async function uploadAttachment (deps: AttachmentDeps, actor: Actor, work
     stored = await deps.storage.put(key, body, { contentType, maxBytes: deps.maxUploadBytes })
   } catch (error) {
     // However the cut surfaced through the store's stream pipeline, the client needs the 413.
-    throw file.truncated ? tooLarge() : error
+    throw file.truncated ? tooLarge() : unreadable(error)
   }
   if (file.truncated) {
     await discard(deps, key)
@@ -181,7 +201,7 @@ async function discard (deps: Pick<AttachmentDeps, 'storage' | 'log'>, key: stri
  * names are shortened in the middle so the extension survives.
  */
 function cleanFilename (raw: string): string | undefined {
-  const base = (raw.split(/[\\/]/).pop() ?? '').normalize('NFC').replace(/\p{Cc}/gu, '').trim()
+  const base = (raw.split(/[\\/]/).pop() ?? '').normalize('NFC').replace(UNSHOWABLE, '').trim()
   if (base === '') return undefined
   const chars = [...base]
   if (chars.length <= MAX_FILENAME_CHARS) return base

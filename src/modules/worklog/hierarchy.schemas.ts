@@ -2,6 +2,7 @@
 // row under one parent — and differ in their parent and a few extra fields. Each is
 // described once here; routes, service and repository are generic over the description.
 import { Type, type TProperties, type TSchema } from 'typebox'
+import { NullableDay, OptionalWebUrl } from '../../platform/input/schemas.ts'
 import { PageOf, PageParams } from './pagination.ts'
 
 export const LEVEL_NAMES = ['client', 'project', 'epic', 'feature', 'story', 'task', 'sprint'] as const
@@ -21,13 +22,13 @@ export interface LevelSpec {
 }
 
 export const Uuid = Type.String({ format: 'uuid' })
-export const DateIn = Type.Union([Type.String({ format: 'date' }), Type.Null()])
+export const DateIn = NullableDay()
 const DateOut = Type.Union([Type.String({ format: 'date' }), Type.Null()])
 const text = (max: number) => ({ schema: Type.String({ maxLength: max }), default: '' })
 const date = { schema: DateIn, default: null }
 
 export const LEVELS: Readonly<Record<LevelName, LevelSpec>> = {
-  client: { level: 'client', label: 'Client', path: '/api/clients', parent: null, extras: { website: text(500), notes: text(10000) }, dates: null },
+  client: { level: 'client', label: 'Client', path: '/api/clients', parent: null, extras: { website: { schema: OptionalWebUrl(500), default: '' }, notes: text(10000) }, dates: null },
   project: { level: 'project', label: 'Project', path: '/api/projects', parent: { field: 'client_id', level: 'client' }, extras: { role: text(200), started_on: date, ended_on: date }, dates: { start: 'started_on', end: 'ended_on' } },
   epic: { level: 'epic', label: 'Epic', path: '/api/epics', parent: { field: 'project_id', level: 'project' }, extras: {}, dates: null },
   feature: { level: 'feature', label: 'Feature', path: '/api/features', parent: { field: 'epic_id', level: 'epic' }, extras: {}, dates: null },

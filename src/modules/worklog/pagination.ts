@@ -3,10 +3,11 @@
 // request's other query parameters.
 import { Type, type TSchema } from 'typebox'
 import type { FastifyRequest } from 'fastify'
+import { PageNumber, PageSize } from '../../platform/input/schemas.ts'
 
 export const PageParams = {
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  page: Type.Optional(PageNumber),
+  page_size: Type.Optional(PageSize),
 }
 
 export function PageOf<T extends TSchema> (item: T) {

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
 import { ValidationError } from '../../platform/errors.ts'
+import { Day } from '../../platform/input/schemas.ts'
 import { csvRows, exportWorklogs, importWorklogs, MAX_IMPORT_ROWS } from './transfer.service.ts'
 
 const ImportBody = Type.Union([
@@ -14,12 +15,12 @@ const ImportBody = Type.Union([
 const ImportOut = Type.Object({
   imported: Type.Integer(),
   ids: Type.Array(Type.String({ format: 'uuid' })),
-  errors: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() })),
+  errors: Type.Array(Type.Object({ row: Type.Integer(), line: Type.Optional(Type.Integer({ description: 'Where the row starts in a CSV.' })), field: Type.String(), message: Type.String() })),
 })
 const ExportQuery = Type.Object({
   format: Type.Optional(Type.Enum(['csv', 'json', 'md'], { default: 'json' })),
-  date_from: Type.Optional(Type.String({ format: 'date' })),
-  date_to: Type.Optional(Type.String({ format: 'date' })),
+  date_from: Type.Optional(Day()),
+  date_to: Type.Optional(Day()),
 }, { additionalProperties: false })
 
 export const transferRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = async (app, { tenantDb }) => {
@@ -32,7 +33,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db }> = async
     config: { access: 'work:write' },
   }, async (request, reply) => {
     const { tenantId, userId } = request.principal!
-    const rows = typeof request.body === 'string' ? csvRows(request.body) : request.body.worklogs
+    const rows = typeof request.body === 'string' ? csvRows(request.body) : request.body.worklogs.map((value) => ({ value }))
     const outcome = await withTenant(tenantDb, tenantId, (trx) => importWorklogs(trx, { tenantId, userId }, rows, { partial: request.query.partial ?? false }))
     return reply.status(201).send(outcome)
   })

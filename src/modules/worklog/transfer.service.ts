@@ -5,6 +5,7 @@
 import { Compile } from 'typebox/compile'
 import type { Trx } from '../../platform/db/database.ts'
 import { AppError, ValidationError } from '../../platform/errors.ts'
+import { findUnstorable } from '../../platform/input/policy.ts'
 import type { Actor } from './actor.ts'
 import { parseCsv, toCsv } from './csv.ts'
 import { dateOut, hoursOf } from './dates.ts'
@@ -16,25 +17,29 @@ export const MAX_IMPORT_ROWS = 1000
 export const MAX_EXPORT_ROWS = 10000
 const importRow = Compile(WorklogReplaceBody)
 
-export interface RowError { row: number; field: string; message: string }
+export interface RowError { row: number; line?: number; field: string; message: string }
+/** A row to import; a CSV row knows its line, or why it could not be read at all. */
+export interface SourceRow { readonly value: unknown; readonly line?: number; readonly malformed?: string }
 export interface ImportOutcome { imported: number; ids: string[]; errors: RowError[] }
 
 /** Columns our own CSV export adds that an import of it may carry and ignores. */
 const EXPORT_ONLY = new Set(['id', 'hours', 'client', 'project', 'source', 'created_at'])
 
-/** CSV text → row objects keyed by the header; empty cells are left out. */
-export function csvRows (text: string): Record<string, unknown>[] {
-  const [header, ...lines] = parseCsv(text)
+/** CSV text → row objects keyed by the header, with their lines; empty cells are left out. */
+export function csvRows (text: string): SourceRow[] {
+  const [header, ...records] = parseCsv(text)
   if (header === undefined) throw new ValidationError('The CSV is empty: the first line must name the columns (occurred_on, content, …).', 'body')
-  const names = header.map((name) => name.trim())
-  return lines.map((cells) => {
+  if (header.malformed !== undefined) throw new ValidationError(`The CSV header (line ${header.line}) ${header.malformed}.`, 'body')
+  const names = header.cells.map((name) => name.trim())
+  return records.map((record) => {
+    if (record.malformed !== undefined) return { value: undefined, line: record.line, malformed: record.malformed }
     const row: Record<string, unknown> = {}
     names.forEach((name, index) => {
-      const cell = cells[index]?.trim() ?? ''
+      const cell = record.cells[index]?.trim() ?? ''
       if (cell === '' || EXPORT_ONLY.has(name)) return
       row[name] = csvValue(name, cell)
     })
-    return row
+    return { value: row, line: record.line }
   })
 }
 
@@ -48,19 +53,30 @@ function csvValue (name: string, cell: string): unknown {
   }
 }
 
-export async function importWorklogs (trx: Trx, actor: Actor, rows: readonly unknown[], options: { partial: boolean }): Promise<ImportOutcome> {
+export async function importWorklogs (trx: Trx, actor: Actor, rows: readonly SourceRow[], options: { partial: boolean }): Promise<ImportOutcome> {
   if (rows.length === 0) throw new ValidationError('There are no rows to import.', 'body')
   if (rows.length > MAX_IMPORT_ROWS) throw new ValidationError(`At most ${MAX_IMPORT_ROWS} rows per import; split the file.`, 'body')
   const errors: RowError[] = []
   const valid = []
-  for (const [index, row] of rows.entries()) {
+  for (const [index, { value: row, line, malformed }] of rows.entries()) {
     const number = index + 1
+    const at = line === undefined ? {} : { line }
+    if (malformed !== undefined) {
+      errors.push({ row: number, ...at, field: 'row', message: malformed })
+      continue
+    }
+    // CSV cells never pass the HTTP layer's walk; JSON rows did, but one check covers both.
+    const unstorable = findUnstorable(row)
+    if (unstorable !== undefined) {
+      errors.push({ row: number, ...at, field: unstorable.path.join('.') || 'row', message: unstorable.message })
+      continue
+    }
     if (!importRow.Check(row)) {
       // A union (e.g. integer or null) fails once per branch; one message per field is enough.
       const fields = new Set<string>()
       for (const issue of importRow.Errors(row)) {
         const field = issueField(issue)
-        if (!fields.has(field)) errors.push({ row: number, field, message: issue.message })
+        if (!fields.has(field)) errors.push({ row: number, ...at, field, message: issue.message })
         fields.add(field)
       }
       continue
@@ -69,7 +85,7 @@ export async function importWorklogs (trx: Trx, actor: Actor, rows: readonly unk
       valid.push(await prepareWorklog(trx, actor, { ...(row as NewWorklog), source: 'import' }))
     } catch (error) {
       if (!(error instanceof AppError)) throw error
-      errors.push({ row: number, field: error.field ?? 'row', message: error.message })
+      errors.push({ row: number, ...at, field: error.field ?? 'row', message: error.message })
     }
   }
   if (errors.length > 0 && !options.partial) {
@@ -77,7 +93,7 @@ export async function importWorklogs (trx: Trx, actor: Actor, rows: readonly unk
     throw new ValidationError(
       `${rowsWithErrors} of ${rows.length} rows are invalid; nothing was imported. Fix them, or send ?partial=true to import the valid rows.`,
       `rows.${errors[0]!.row}.${errors[0]!.field}`,
-      errors.map((error) => ({ field: `rows.${error.row}.${error.field}`, message: error.message }))
+      errors.map((error) => ({ field: `rows.${error.row}.${error.field}`, message: error.line === undefined ? error.message : `line ${error.line}: ${error.message}` }))
     )
   }
   const ids = await insertWorklogs(trx, valid)

@@ -1,6 +1,7 @@
 // Request and response shapes of /api/worklogs/ (seed 004 field names; foreign keys as
 // <name>_id, with the related object's id and name alongside for display).
 import { Type, type Static } from 'typebox'
+import { Day as PolicyDay } from '../../platform/input/schemas.ts'
 import { Uuid } from './hierarchy.schemas.ts'
 import { PageOf, PageParams } from './pagination.ts'
 import { ENRICHMENT_STATUSES, WORK_TYPES, WORKLOG_STATUSES, WORKLOG_SOURCES } from './worklog.table.ts'
@@ -11,7 +12,7 @@ export const EnrichmentStatusSchema = Type.Enum(ENRICHMENT_STATUSES)
 export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 })
 export const JsonObjectSchema = Type.Record(Type.String(), Type.Unknown())
 const NullableUuid = Type.Union([Uuid, Type.Null()])
-const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
+const Day = PolicyDay()
 
 export const PLACEMENT_FIELDS = ['client_id', 'project_id', 'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id'] as const
 export type PlacementField = (typeof PLACEMENT_FIELDS)[number]

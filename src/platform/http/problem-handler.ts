@@ -4,11 +4,12 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from './app-instance.ts'
 import { AppError, problem, type ProblemDetails } from '../errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
+import { FORMAT_MESSAGES } from '../input/policy.ts'
 
 /** What a client is told to wait when the database is away: about one restart's length. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5
 
-interface ValidationIssue { instancePath?: string; message?: string; params?: Record<string, unknown> }
+interface ValidationIssue { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
 
 export function installProblemHandler (app: App, options: { exposeErrors: boolean }): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -41,7 +42,7 @@ function toProblem (error: FastifyError | AppError | Error, exposeErrors: boolea
   const fastifyError = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string }
   if (Array.isArray(fastifyError.validation)) {
     const context = fastifyError.validationContext ?? 'body'
-    const errors = fastifyError.validation.map((issue) => ({ field: fieldOf(context, issue), message: issue.message ?? 'is invalid' }))
+    const errors = fastifyError.validation.map((issue) => ({ field: fieldOf(context, issue), message: messageOf(issue) }))
     const first = errors[0]
     return problem(400, 'validation_failed', first === undefined ? 'Invalid request.' : `${first.field} ${first.message}.`, {
       ...(first !== undefined && { field: first.field }),
@@ -64,4 +65,11 @@ function fieldOf (context: string, issue: ValidationIssue): string {
   const extra = issue.params?.additionalProperty
   if (typeof extra === 'string') path.push(extra)
   return [context === 'querystring' ? 'query' : context, ...path].join('.')
+}
+
+/** The policy's formats say what they want in words; Ajv would only name the format. */
+function messageOf (issue: ValidationIssue): string {
+  const format = issue.keyword === 'format' ? issue.params?.format : undefined
+  if (typeof format === 'string' && FORMAT_MESSAGES[format] !== undefined) return FORMAT_MESSAGES[format]
+  return issue.message ?? 'is invalid'
 }

@@ -5,6 +5,8 @@ import type { TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { AppError, ValidationError } from '../errors.ts'
 import type { JsonObject } from '../db/json.ts'
+// Also teaches TypeBox the policy's formats (the range-checked `date`) before Compile runs.
+import { findUnstorable } from '../input/policy.ts'
 import type { Action } from '../../modules/identity/permissions.ts'
 import type { Workflow } from './context.ts'
 
@@ -84,6 +86,12 @@ export class JobRegistry {
       validatePayload (payload: unknown): JsonObject {
         if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
           throw new ValidationError('payload must be a JSON object.', 'payload')
+        }
+        // A payload the job could not store or process is refused now, not after every retry fails.
+        const unstorable = findUnstorable(payload)
+        if (unstorable !== undefined) {
+          const field = ['payload', ...unstorable.path].join('.')
+          throw new ValidationError(`Invalid payload for ${type}: ${field} ${unstorable.message}.`, field, [{ field, message: unstorable.message }])
         }
         if (check !== undefined && !check.Check(payload)) {
           const errors = [...check.Errors(payload)].slice(0, 10).map((e) => ({

@@ -7,6 +7,7 @@ import { composeReport } from '../../agents/report.agent.ts'
 import type { ReportKind } from '../../agents/agent.types.ts'
 import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
 import { toJson } from '../../platform/db/json.ts'
+import { Day } from '../../platform/input/schemas.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
@@ -14,8 +15,8 @@ import { agentScope, isoDay } from './agent-context.ts'
 
 export const ReportGeneratePayload = Type.Object({
   kind: Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')]),
-  period_start: Type.Optional(Type.String({ format: 'date' })),
-  period_end: Type.Optional(Type.String({ format: 'date' })),
+  period_start: Type.Optional(Day()),
+  period_end: Type.Optional(Day()),
   client_id: Type.Optional(Type.String({ format: 'uuid' })),
   project_id: Type.Optional(Type.String({ format: 'uuid' })),
   sprint_id: Type.Optional(Type.String({ format: 'uuid' })),

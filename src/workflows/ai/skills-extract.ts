@@ -8,13 +8,14 @@ import { normalizeSkillName } from '../../agents/taxonomy/index.ts'
 import type { SkillKind } from '../../agents/agent.types.ts'
 import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
 import { toJson } from '../../platform/db/json.ts'
+import { Day } from '../../platform/input/schemas.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
 import { agentScope, isoDay } from './agent-context.ts'
 
 export const SkillsExtractPayload = Type.Object({
   user_id: Type.Optional(Type.String({ format: 'uuid' })),
-  since: Type.Optional(Type.String({ format: 'date' })),
+  since: Type.Optional(Day()),
 }, { additionalProperties: false })
 
 export function skillsExtract (deps: { llm: LlmProvider }) {

@@ -175,6 +175,38 @@ t.test('local backend', async (t) => {
     t.same(await stored(h, h.owner.tenantId), before)
   })
 
+  await t.test('a truncated upload is a 400 naming file, and nothing is stored', async (t) => {
+    const before = await stored(h, h.owner.tenantId)
+    const small = fileUpload('notes.txt', 'text/plain', 'hello, this upload is cut off before its end')
+    const large = fileUpload('big.pdf', 'application/pdf', pdfOf(100_000))
+    const cuts: Array<[string, { payload: Buffer; headers: Record<string, string> }]> = [
+      ['inside a small file', { headers: small.headers, payload: small.payload.subarray(0, small.payload.length - 60) }],
+      ['inside a file larger than one chunk', { headers: large.headers, payload: large.payload.subarray(0, 60_000) }],
+      ['inside the part headers', { headers: small.headers, payload: small.payload.subarray(0, 60) }],
+    ]
+    for (const [where, body] of cuts) {
+      const reply = await upload(h, h.owner, h.worklogId, body)
+      t.equal(reply.status, 400, `${where}: ${reply.text}`)
+      t.match(reply.body, { code: 'invalid_multipart', field: 'file' }, where)
+    }
+    t.same(await stored(h, h.owner.tenantId), before, 'no row and no object was added')
+  })
+
+  await t.test('bidirectional controls are stripped from file names, like other control characters', async (t) => {
+    const cases: Array<[string, string]> = [
+      ['invoice\u202Efdp.txt', 'invoicefdp.txt'],
+      ['\u202Areport\u202C.txt', 'report.txt'],
+      ['a\u2066b\u2067c\u2068d\u2069.txt', 'abcd.txt'],
+      ['\u200Fnotes\u200E.txt', 'notes.txt'],
+      ['tab\there.txt', 'tabhere.txt'],
+    ]
+    for (const [sent, kept] of cases) {
+      const reply = await upload(h, h.owner, h.worklogId, fileUpload(sent, 'text/plain', 'plain text'))
+      t.equal(reply.status, 201, reply.text)
+      t.equal(reply.body.filename, kept, JSON.stringify(sent))
+    }
+  })
+
   await t.test('when the row cannot be written (the work log was deleted mid-upload), the stored object is removed', async (t) => {
     const doomed = await call('POST', '/api/worklogs/', { occurred_on: '2025-01-09', content: 'Deleted while its file uploads' })
     t.equal(doomed.status, 201)

@@ -111,4 +111,38 @@ t.test('presets, per-entry links/bullets/skill signals, import and export', asyn
     t.equal(reimport.status, 201, `an export imports again: ${reimport.text}`)
     t.equal((await call('GET', '/api/worklogs/export/?date_from=2025-05-02&date_to=2025-05-01')).body.field, 'query.date_to')
   })
+
+  t.test('malformed CSV is refused line by line, never half-read', async (t) => {
+    const before = (await call('GET', '/api/worklogs/?page_size=1')).body.count
+    const csv = [
+      'occurred_on,title,content', // line 1
+      '2025-06-01,Good,Fine row', // 2
+      '2025-06-02,Extra,Too many,cells', // 3
+      '2025-06-03,Multi,"spans', // 4
+      'two lines"', // 5
+      '2025-06-04,Short', // 6
+      '2025-06-05,Nul,has a \u0000 inside', // 7
+      '2025-06-06,Open,"never closed', // 8
+      '2025-06-07,Swallowed,would vanish into the open quote', // 9
+    ].join('\n')
+    const refused = await call('POST', '/api/worklogs/import/', csv, { 'content-type': 'text/csv' })
+    t.equal(refused.status, 400, refused.text)
+    const errors = refused.body.errors as Array<{ field: string; message: string }>
+    t.match(errors.find((e) => e.field === 'rows.2.row')?.message, /^line 3: has 4 cells where the header names 3 columns/)
+    t.match(errors.find((e) => e.field === 'rows.4.row')?.message, /^line 6: has 2 cells/)
+    t.match(errors.find((e) => e.field === 'rows.5.content')?.message, /^line 7: must not contain NUL/)
+    t.match(errors.find((e) => e.field === 'rows.6.row')?.message, /^line 8: opens a quoted cell that is never closed/)
+    t.equal(errors.length, 4, 'the good rows, the multi-line one included, are not reported')
+    t.equal((await call('GET', '/api/worklogs/?page_size=1')).body.count, before, 'nothing imported')
+
+    const partial = await call('POST', '/api/worklogs/import/?partial=true', csv, { 'content-type': 'text/csv' })
+    t.equal(partial.status, 201, partial.text)
+    t.equal(partial.body.imported, 2)
+    t.same(partial.body.errors.map((e: { row: number; line: number }) => [e.row, e.line]), [[2, 3], [4, 6], [5, 7], [6, 8]])
+    t.equal((await call('GET', `/api/worklogs/${partial.body.ids[1]}/`)).body.content, 'spans\ntwo lines')
+
+    const badHeader = await call('POST', '/api/worklogs/import/', 'occurred_on,"content\n2025-06-01,x', { 'content-type': 'text/csv' })
+    t.equal(badHeader.status, 400)
+    t.equal(badHeader.body.field, 'body')
+  })
 })
