@@ -49,6 +49,61 @@ t.test('repeated failures lock an e-mail out with 429 and Retry-After, known or 
   }
 })
 
+t.test('parallel wrong logins: at most five per e-mail reach the password check', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const bob = await signUp(app, services)
+  const db = services.database.db
+  const guess = (email: string, remoteAddress: string) =>
+    app.inject({ method: 'POST', url: '/api/auth/login/', remoteAddress, payload: { email, password: 'wrong password here' } })
+  const tally = (responses: Array<{ statusCode: number; json: () => { code?: string } }>) => ({
+    checked: responses.filter((r) => r.statusCode === 401 && r.json().code === 'invalid_credentials').length,
+    locked: responses.filter((r) => r.statusCode === 429 && r.json().code === 'too_many_attempts').length,
+  })
+  const verified = async (email: string): Promise<number> => {
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM auth_event WHERE kind = 'login' AND outcome = 'failure' AND email = ${email.toLowerCase()}`.execute(db)
+    return rows[0]?.n ?? 0
+  }
+
+  t.same(tally(await Promise.all(Array.from({ length: 10 }, () => guess(alice.email, '192.0.2.10')))), { checked: 5, locked: 5 }, 'ten at once from one address')
+  t.equal(await verified(alice.email), 5)
+  const twoAddresses = await Promise.all(Array.from({ length: 20 }, (_, i) => guess(bob.email, i % 2 === 0 ? '192.0.2.11' : '192.0.2.12')))
+  t.same(tally(twoAddresses), { checked: 5, locked: 15 }, 'twenty at once from two addresses')
+  t.equal(await verified(bob.email), 5)
+  const right = await app.inject({ method: 'POST', url: '/api/auth/login/', remoteAddress: '192.0.2.13', payload: { email: bob.email, password: bob.password } })
+  t.equal(right.statusCode, 429, 'the right password waits out the window too')
+})
+
+t.test('a successful sign-in gives back its attempt and clears earlier failures', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const login = (password: string) => app.inject({ method: 'POST', url: '/api/auth/login/', remoteAddress: '192.0.2.20', payload: { email: alice.email, password } })
+  for (let i = 0; i < 4; i++) t.equal((await login('wrong password here')).statusCode, 401)
+  t.equal((await login(alice.password)).statusCode, 200, 'the fifth attempt is still checked')
+  for (let i = 0; i < 4; i++) t.equal((await login('wrong password here')).statusCode, 401, 'failures count from zero again')
+  t.equal((await login(alice.password)).statusCode, 200)
+})
+
+t.test('parallel wrong current passwords: at most five are checked per user', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const attempts = await Promise.all(Array.from({ length: 10 }, () => app.inject({
+    method: 'POST', url: '/api/auth/password/', headers: alice.headers, payload: { current_password: 'a guessed passphrase 1', new_password: 'an entirely new passphrase 7' },
+  })))
+  t.equal(attempts.filter((r) => r.statusCode === 400 && r.json().field === 'current_password').length, 5, 'five guesses are checked')
+  const locked = attempts.filter((r) => r.statusCode === 429)
+  t.equal(locked.length, 5, 'the rest are refused unchecked')
+  t.equal(locked[0]?.json().code, 'too_many_attempts')
+  t.ok(Number(locked[0]?.headers['retry-after']) > 0)
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM auth_event WHERE kind = 'password_change' AND outcome = 'failure' AND detail->>'reason' = 'wrong_current_password'`.execute(services.database.db)
+  t.equal(rows[0]?.n, 5)
+  const right = await app.inject({ method: 'POST', url: '/api/auth/password/', headers: alice.headers, payload: { current_password: alice.password, new_password: 'an entirely new passphrase 7' } })
+  t.equal(right.statusCode, 429, 'even the right password waits: a thief with a token cannot tell')
+})
+
 t.test('refresh rotates the token; reuse of an old one revokes the whole session', async (t) => {
   const services = await startTestServices(t)
   const app = await buildTestApp(t, services)
