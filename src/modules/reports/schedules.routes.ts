@@ -4,9 +4,11 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
+import { withTenant } from '../../platform/db/tenant.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import type { Schedule } from '../../platform/jobs/job.table.ts'
 import type { ScheduleService } from '../../platform/jobs/schedules.ts'
+import { assertScopeInTenant } from './scope.ts'
 
 const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
 const Scope = {
@@ -42,7 +44,7 @@ function scheduleOut (s: Schedule) {
   }
 }
 
-export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: ScheduleService }> = async (app, { db, schedules }) => {
+export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; tenantDb: Db; schedules: ScheduleService }> = async (app, { db, tenantDb, schedules }) => {
   const tags = ['schedules']
   const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
   const mine = async (id: string, tenantId: string, userId: string): Promise<Schedule> => {
@@ -77,6 +79,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: Sche
   }, async (request, reply) => {
     const { tenantId, userId } = request.principal!
     const { name, kind, cron, timezone, enabled, ...scope } = request.body
+    await withTenant(tenantDb, tenantId, (trx) => assertScopeInTenant(trx, scope))
     const profile = await db.selectFrom('user_profile').select('time_zone').where('user_id', '=', userId).executeTakeFirst()
     const created = await schedules.create({
       name: `${userId}:${name}`,
@@ -110,6 +113,9 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: Sche
     const { tenantId, userId } = request.principal!
     const current = await mine(request.params.id, tenantId, userId)
     const { kind, cron, timezone, enabled, ...scope } = request.body
+    // Only the ids this request names: one whose row was deleted since must not stop its
+    // owner from disabling or otherwise changing the schedule.
+    await withTenant(tenantDb, tenantId, (trx) => assertScopeInTenant(trx, scope))
     const payload = { ...current.payload, ...(kind !== undefined && { kind }), ...scope }
     const updated = await schedules.update(current.id, {
       payload,
