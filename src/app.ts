@@ -102,7 +102,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
 
   await app.register(healthRoutes, { checks: deps.readiness })
   await app.register(authRoutes, { config: deps.config, db: deps.db, auth })
-  await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db })
+  await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db, schedules: deps.schedules })
   await app.register(auditRoutes, { tenantDb: deps.tenantDb })
   await app.register(jobRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   await app.register(skillRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
