@@ -2,6 +2,8 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 import { serviceHeader, signUp } from '../../helpers/auth.ts'
+import { NO_REQUEST } from '../../../src/modules/identity/audit.ts'
+import { createInvite } from '../../../src/modules/identity/invite.service.ts'
 
 t.test('passwords are stored as argon2id at the ASVS floor', async (t) => {
   const services = await startTestServices(t)
@@ -178,4 +180,30 @@ t.test('a password change ends other sessions but keeps the current one', async 
   t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: alice.headers })).statusCode, 200, 'this session continues')
   t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: { authorization: `Bearer ${otherAccess}` } })).statusCode, 401, 'the other session ended')
   t.equal((await app.inject({ method: 'POST', url: '/api/auth/login/', payload: { email: alice.email, password: 'an entirely new passphrase 7' } })).statusCode, 200)
+})
+
+t.test('an open invite answers "registered" for at most one e-mail: the attempt spends it', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const bob = await signUp(app, services)
+  const db = services.database.db
+  const signup = (passkey: string, email: string, remoteAddress: string) =>
+    app.inject({ method: 'POST', url: '/api/auth/signup/', remoteAddress, payload: { email, password: 'a long and unusual passphrase 42', passkey } })
+
+  const { passkey: open } = await createInvite(db, { createdBy: null }, NO_REQUEST)
+  const probe = await signup(open, alice.email.toUpperCase(), '192.0.2.30')
+  t.equal(probe.statusCode, 409, 'the answer stays honest: that address has an account')
+  t.equal(probe.json().field, 'email')
+  t.match(probe.json().detail, /sign in/i)
+  const second = await signup(open, bob.email, '192.0.2.31')
+  t.equal(second.statusCode, 400, 'the same passkey cannot ask about a second address')
+  t.equal(second.json().code, 'invalid_passkey')
+  t.equal((await signup(open, 'fresh@example.test', '192.0.2.32')).statusCode, 400, 'nor create an account')
+  const { rows } = await sql<{ user_id: string | null; detail: { reason: string } }>`SELECT user_id, detail FROM auth_event WHERE kind = 'signup' AND outcome = 'failure' ORDER BY id`.execute(db)
+  t.same(rows.map((r) => [r.user_id, r.detail.reason]), [[alice.id, 'email_registered'], [null, 'invalid_passkey'], [null, 'invalid_passkey']], 'the attempt is on the existing user\'s record')
+
+  const { passkey: bound } = await createInvite(db, { createdBy: null, email: alice.email }, NO_REQUEST)
+  t.equal((await signup(bound, alice.email, '192.0.2.33')).statusCode, 409, 'an invite made out to a registered address says so')
+  t.equal((await signup(bound, alice.email, '192.0.2.34')).statusCode, 409, 'and keeps saying it: it reveals nothing about any other address')
 })
