@@ -109,13 +109,13 @@ export async function buildApp (deps: AppDeps): Promise<App> {
 
   await app.register(healthRoutes, { checks: deps.readiness })
   await app.register(authRoutes, { config: deps.config, db: deps.db, auth })
-  await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db })
+  await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db, schedules: deps.schedules })
   await app.register(auditRoutes, { tenantDb: deps.tenantDb })
   await app.register(jobRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   await app.register(skillRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   await app.register(reportRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   await app.register(shareRoutes, { config: deps.config, tenantDb: deps.tenantDb, db: deps.db })
-  await app.register(scheduleRoutes, { db: deps.db, schedules: deps.schedules })
+  await app.register(scheduleRoutes, { db: deps.db, tenantDb: deps.tenantDb, schedules: deps.schedules })
   await app.register(gamificationRoutes, { tenantDb: deps.tenantDb, db: deps.db })
   await app.register(worklogRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs, autoAnalyze: deps.config.workflows.autoAnalyze, storage: deps.storage, maxUploadBytes: deps.config.maxUploadBytes })
   if (deps.config.systemDashboardEnabled) {

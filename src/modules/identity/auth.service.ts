@@ -10,7 +10,7 @@
 // Everything here runs on the platform pool: sign-in happens before a tenant is chosen.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import { clearCounter, hitCounter, peekCounter } from '../../platform/db/counters.ts'
+import { clearCounter, hitCounter } from '../../platform/db/counters.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { AppError, ValidationError } from '../../platform/errors.ts'
 import { recordAuthEvent, type RequestMeta } from './audit.ts'
@@ -45,9 +45,13 @@ export interface IssuedTokens {
   user: PublicUser
 }
 
-/** Failed logins per e-mail (known or not, so the limit reveals nothing) before a pause. */
-const LOGIN_FAILURES_ALLOWED = 5
-const LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+/**
+ * Password checks allowed per window: per e-mail for sign-in (known or not, so the limit
+ * reveals nothing) and per user for the current password of a password change (a stolen
+ * access token must not buy unlimited guesses).
+ */
+const PASSWORD_CHECKS_ALLOWED = 5
+const PASSWORD_CHECK_WINDOW_SECONDS = 15 * 60
 /** A refresh token used again within this many seconds is a racing tab, not a thief. */
 const REFRESH_RACE_GRACE_SECONDS = 2
 
@@ -56,6 +60,11 @@ export class AuthError extends AppError {
     super(status, code, message, headers === undefined ? {} : { headers })
     this.name = 'AuthError'
   }
+}
+
+function tooManyAttempts (message: string, resetAt: Date): AuthError {
+  const retryAfter = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))
+  return new AuthError('too_many_attempts', message, 429, { 'Retry-After': String(retryAfter) })
 }
 
 export function hashToken (token: string): string {
@@ -84,16 +93,14 @@ export class AuthService {
   async login (input: { email: string; password: string; client: 'browser' | 'script' }, meta: RequestMeta): Promise<IssuedTokens> {
     const email = normalizeEmail(input.email)
     const bucket = `login-failures:${email}`
-    const failures = await peekCounter(this.#db, bucket, LOGIN_FAILURE_WINDOW_SECONDS)
-    if (failures.hits >= LOGIN_FAILURES_ALLOWED) {
+    const lockout = await this.#countPasswordCheck(bucket)
+    if (lockout !== undefined) {
       await recordAuthEvent(this.#db, meta, { kind: 'login', outcome: 'denied', email, detail: { reason: 'too_many_failures' } })
-      const retryAfter = Math.max(1, Math.ceil((failures.resetAt.getTime() - Date.now()) / 1000))
-      throw new AuthError('too_many_attempts', 'Too many failed sign-in attempts for this e-mail. Try again later.', 429, { 'Retry-After': String(retryAfter) })
+      throw tooManyAttempts('Too many failed sign-in attempts for this e-mail. Try again later.', lockout)
     }
     const user = await this.#db.selectFrom('app_user').selectAll().where(sql`lower(email)`, '=', email).executeTakeFirst()
     const passwordOk = await verifyPassword(user?.password_hash, input.password)
     if (user === undefined || !passwordOk || !user.is_active) {
-      await hitCounter(this.#db, bucket, LOGIN_FAILURE_WINDOW_SECONDS)
       await recordAuthEvent(this.#db, meta, { kind: 'login', outcome: 'failure', email, userId: user?.id ?? null, detail: { reason: user === undefined ? 'unknown_email' : !passwordOk ? 'wrong_password' : 'inactive' } })
       throw new AuthError('invalid_credentials', 'E-mail or password is incorrect.')
     }
@@ -172,11 +179,18 @@ export class AuthService {
 
   /** Change a password; every other session of the user ends. */
   async changePassword (input: { userId: string; sessionId: string; currentPassword: string; newPassword: string }, meta: RequestMeta): Promise<void> {
+    const bucket = `password-checks:${input.userId}`
+    const lockout = await this.#countPasswordCheck(bucket)
+    if (lockout !== undefined) {
+      await recordAuthEvent(this.#db, meta, { kind: 'password_change', outcome: 'denied', userId: input.userId, detail: { reason: 'too_many_failures' } })
+      throw tooManyAttempts('Too many wrong current passwords. Try again later.', lockout)
+    }
     const user = await this.#db.selectFrom('app_user').selectAll().where('id', '=', input.userId).executeTakeFirstOrThrow()
     if (!await verifyPassword(user.password_hash, input.currentPassword)) {
       await recordAuthEvent(this.#db, meta, { kind: 'password_change', outcome: 'failure', userId: user.id, detail: { reason: 'wrong_current_password' } })
       throw new ValidationError('The current password is incorrect.', 'current_password')
     }
+    await clearCounter(this.#db, bucket)
     assertPasswordPolicy(input.newPassword, { email: user.email, field: 'new_password' })
     const passwordHash = await hashPassword(input.newPassword)
     await this.#db.transaction().execute(async (trx) => {
@@ -185,6 +199,18 @@ export class AuthService {
         .where('user_id', '=', user.id).where('id', '!=', input.sessionId).where('revoked_at', 'is', null).execute()
     })
     await recordAuthEvent(this.#db, meta, { kind: 'password_change', userId: user.id, detail: { other_sessions: 'revoked' } })
+  }
+
+  /**
+   * Count a password check BEFORE it is made: one atomic upsert, so of any number of
+   * parallel attempts at most PASSWORD_CHECKS_ALLOWED see a count within the allowance
+   * and reach the (slow) hash comparison. Counting after the check let every attempt in
+   * flight read the same old count. A correct password clears the bucket, which also
+   * gives back the attempt's own count. Returns the window end when the check is refused.
+   */
+  async #countPasswordCheck (bucket: string): Promise<Date | undefined> {
+    const count = await hitCounter(this.#db, bucket, PASSWORD_CHECK_WINDOW_SECONDS)
+    return count.hits > PASSWORD_CHECKS_ALLOWED ? count.resetAt : undefined
   }
 
   startSession (trx: Executor, user: AppUser, tenantId: string, role: Role, client: 'browser' | 'script', meta: RequestMeta): Promise<IssuedTokens> {

@@ -1,9 +1,14 @@
 // Tenant membership management (issue: list members, invite, change role, remove).
 // Owners and admins manage; nobody hands out more than they hold; the last active owner
-// can be neither demoted nor removed, so a tenant is never left without one.
+// can be neither demoted nor removed, so a tenant is never left without one. A removed
+// member's schedules, and a demoted member's schedules of job types the new role may not
+// run, are switched off in the same transaction (and audited): they would otherwise keep
+// firing jobs that can only fail.
 import { Type } from 'typebox'
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db, Executor } from '../../platform/db/database.ts'
+import type { ScheduleService } from '../../platform/jobs/schedules.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.ts'
 import { requestMeta } from '../../platform/http/access-control.ts'
@@ -11,7 +16,7 @@ import { recordAuthEvent } from './audit.ts'
 import { RoleSchema } from './auth.schemas.ts'
 import { createInvite, DEFAULT_INVITE_SECONDS } from './invite.service.ts'
 import type { Role } from './identity.table.ts'
-import { canAssignRole } from './permissions.ts'
+import { canAssignRole, roleAllows } from './permissions.ts'
 
 const MemberOut = Type.Object({
   user_id: Type.String({ format: 'uuid' }),
@@ -29,8 +34,14 @@ async function activeOwners (trx: Executor, tenantId: string): Promise<number> {
   return Number(row.n)
 }
 
-export const memberRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db }> = async (app, { tenantDb, db }) => {
+export const memberRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db; schedules: ScheduleService }> = async (app, { tenantDb, db, schedules }) => {
   const tags = ['members']
+  const afterSchedulesDisabled = async (request: FastifyRequest, ids: string[], member: string, reason: 'role_changed' | 'member_removed'): Promise<void> => {
+    if (ids.length === 0) return
+    await schedules.unmirror(ids)
+    const actor = request.principal!
+    await recordAuthEvent(db, requestMeta(request), { kind: 'schedules_disabled', userId: actor.userId, tenantId: actor.tenantId, detail: { member, reason, schedules: ids } })
+  }
 
   app.get('/api/members', {
     schema: { tags, summary: 'Members of the current tenant', response: { 200: Type.Array(MemberOut) } },
@@ -51,7 +62,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db }> =
     const actor = request.principal!
     const target = request.params.user_id
     const role: Role = request.body.role
-    await withTenant(tenantDb, actor.tenantId, async (trx) => {
+    const disabled = await withTenant(tenantDb, actor.tenantId, async (trx) => {
       const current = await trx.selectFrom('tenant_membership').select(['role', 'is_active']).where('user_id', '=', target).forUpdate().executeTakeFirst()
       if (current === undefined) throw new NotFoundError('Member', 'user_id')
       if (!canAssignRole(actor.role, role) || !canAssignRole(actor.role, current.role)) {
@@ -61,8 +72,10 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db }> =
         throw new ConflictError('This is the last owner; make someone else an owner first.', 'role')
       }
       await trx.updateTable('tenant_membership').set({ role, updated_at: new Date() }).where('user_id', '=', target).execute()
+      return schedules.disableForUser(trx, actor.tenantId, target, (requires) => requires === undefined || roleAllows(role, requires))
     })
     await recordAuthEvent(db, requestMeta(request), { kind: 'member_role_changed', userId: actor.userId, tenantId: actor.tenantId, detail: { member: target, role } })
+    await afterSchedulesDisabled(request, disabled, target, 'role_changed')
     return { user_id: target, role }
   })
 
@@ -72,7 +85,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db }> =
   }, async (request, reply) => {
     const actor = request.principal!
     const target = request.params.user_id
-    await withTenant(tenantDb, actor.tenantId, async (trx) => {
+    const disabled = await withTenant(tenantDb, actor.tenantId, async (trx) => {
       const current = await trx.selectFrom('tenant_membership').select(['role', 'is_active']).where('user_id', '=', target).forUpdate().executeTakeFirst()
       if (current === undefined) throw new NotFoundError('Member', 'user_id')
       if (!canAssignRole(actor.role, current.role)) throw new AppError(403, 'forbidden', `A ${actor.role} cannot remove a ${current.role}.`)
@@ -80,9 +93,11 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db }> =
         throw new ConflictError('The last owner cannot be removed.', 'user_id')
       }
       await trx.deleteFrom('tenant_membership').where('user_id', '=', target).execute()
+      return schedules.disableForUser(trx, actor.tenantId, target, () => false)
     })
     // Their sessions in this tenant end with the membership: the per-request check fails.
     await recordAuthEvent(db, requestMeta(request), { kind: 'member_removed', userId: actor.userId, tenantId: actor.tenantId, detail: { member: target } })
+    await afterSchedulesDisabled(request, disabled, target, 'member_removed')
     return reply.status(204).send(null)
   })
 

@@ -10,7 +10,7 @@ export const ACTIONS = [
   'jobs:read', 'jobs:write', 'jobs:cancel',
   'reports:read', 'reports:write',
   'share:create',
-  'schedules:read', 'schedules:write',
+  'schedules:read', 'schedules:write', 'schedules:manage',
   'members:read', 'members:manage',
   'invites:create',
   'audit:read',
@@ -30,7 +30,9 @@ export const STAFF_IN_ANY_TENANT: ReadonlySet<Action> = new Set(['gamification:a
 
 const READ: Action[] = ['profile:read', 'work:read', 'jobs:read', 'reports:read', 'schedules:read', 'members:read', 'gamification:read']
 const WRITE: Action[] = ['profile:write', 'work:write', 'jobs:write', 'jobs:cancel', 'reports:write', 'share:create', 'schedules:write']
-const MANAGE: Action[] = ['members:manage', 'invites:create', 'audit:read', 'gamification:admin']
+// schedules:manage: every schedule of the tenant, not just one's own — so a schedule
+// left by someone who was removed or demoted is never out of its owners' sight.
+const MANAGE: Action[] = ['members:manage', 'invites:create', 'audit:read', 'gamification:admin', 'schedules:manage']
 
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   owner: new Set([...READ, ...WRITE, ...MANAGE]),

@@ -1,6 +1,8 @@
 // /api/jobs/*: a tenant's jobs, their event timelines, and cancellation. Reads run in a
 // tenant transaction, so row-level security limits them to the caller's tenant even
 // before the WHERE clause does; another tenant's job id is a 404.
+// Errors are shown as tenant users may read them (failure.ts); staff see them whole
+// under /system/*.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
@@ -8,7 +10,7 @@ import { withTenant } from '../../platform/db/tenant.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { findJob, listJobEvents, listJobs } from '../../platform/jobs/job.repository.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
-import { EventOut, JobListQuery, JobOut, eventOut, jobOut } from './jobs.schemas.ts'
+import { EventOut, JobListQuery, JobOut, tenantEventOut, tenantJobOut } from './jobs.schemas.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
@@ -27,7 +29,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPlatf
       limit: request.query.limit ?? 50,
       offset: request.query.offset ?? 0,
     }))
-    return { count: total, results: found.map(jobOut) }
+    return { count: total, results: found.map(tenantJobOut) }
   })
 
   app.get('/api/jobs/:id', {
@@ -36,7 +38,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPlatf
   }, async (request) => {
     const job = await withTenant(tenantDb, request.principal!.tenantId, (trx) => findJob(trx, request.params.id))
     if (job === undefined) throw new NotFoundError('Job')
-    return jobOut(job)
+    return tenantJobOut(job)
   })
 
   app.get('/api/jobs/:id/events', {
@@ -45,7 +47,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPlatf
   }, async (request) => {
     return withTenant(tenantDb, request.principal!.tenantId, async (trx) => {
       if (await findJob(trx, request.params.id) === undefined) throw new NotFoundError('Job')
-      return (await listJobEvents(trx, request.params.id)).map(eventOut)
+      return (await listJobEvents(trx, request.params.id)).map(tenantEventOut)
     })
   })
 
@@ -54,6 +56,6 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPlatf
     config: { access: 'jobs:cancel' },
   }, async (request) => {
     const { tenantId, userId } = request.principal!
-    return jobOut(await jobs.cancel(request.params.id, { tenantId, by: `user:${userId}` }))
+    return tenantJobOut(await jobs.cancel(request.params.id, { tenantId, by: `user:${userId}` }))
   })
 }

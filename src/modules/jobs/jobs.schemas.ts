@@ -1,6 +1,7 @@
 // Job and event shapes as the API shows them (seed 000 "Jobs", seed 002 "Job Enqueue Response").
 import { Type } from 'typebox'
 import { Limit, Offset } from '../../platform/input/schemas.ts'
+import { publicEvent, publicJobError } from '../../platform/jobs/failure.ts'
 import type { Job, JobEvent } from '../../platform/jobs/job.table.ts'
 
 export const JobStatusSchema = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('success'), Type.Literal('failed'), Type.Literal('cancelled')])
@@ -13,6 +14,7 @@ export const JobOut = Type.Object({
   payload: Type.Record(Type.String(), Type.Unknown()),
   result: Type.Unknown(),
   error: Type.Union([Type.String(), Type.Null()]),
+  error_code: Type.Union([Type.String(), Type.Null()]),
   retry_count: Type.Integer(),
   max_retries: Type.Integer(),
   attempt: Type.Integer(),
@@ -59,6 +61,7 @@ export function jobOut (job: Job) {
     payload: job.payload,
     result: job.result,
     error: job.error,
+    error_code: job.error_code,
     retry_count: job.retry_count,
     max_retries: job.max_retries,
     attempt: job.attempt,
@@ -74,4 +77,14 @@ export function jobOut (job: Job) {
 
 export function eventOut (event: JobEvent) {
   return { id: event.id, timestamp: event.timestamp.toISOString(), level: event.level, source: event.source, message: event.message, data: event.data }
+}
+
+// The tenant API's view (any member, read_only included): errors as their users may read
+// them. jobOut/eventOut stay complete for staff (/system/*).
+export function tenantJobOut (job: Job) {
+  return { ...jobOut(job), ...publicJobError(job) }
+}
+
+export function tenantEventOut (event: JobEvent) {
+  return { ...eventOut(event), ...publicEvent(event) }
 }

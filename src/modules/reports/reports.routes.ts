@@ -11,6 +11,7 @@ import type { JobPlatform } from '../../platform/jobs/platform.ts'
 import { enqueueForRequest } from '../jobs/enqueue-for-request.ts'
 import { JobAccepted } from '../jobs/jobs.schemas.ts'
 import { markdownToDocx, markdownToPdf } from './render.ts'
+import { assertScopeInTenant } from './scope.ts'
 
 const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
 const ReportSummary = Type.Object({
@@ -59,13 +60,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
     }
     const { tenantId } = request.principal!
     // A scope id from another tenant is a 404, like everywhere else.
-    await withTenant(deps.tenantDb, tenantId, async (trx) => {
-      for (const [table, id] of [['client', body.client_id], ['project', body.project_id], ['sprint', body.sprint_id]] as const) {
-        if (id === undefined) continue
-        const found = await trx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()
-        if (found === undefined) throw new NotFoundError(table[0]!.toUpperCase() + table.slice(1), `${table}_id`)
-      }
-    })
+    await withTenant(deps.tenantDb, tenantId, (trx) => assertScopeInTenant(trx, body))
     const accepted = await enqueueForRequest(request, deps, { type: 'report.generate', payload: { ...body, user_id: request.principal!.userId }, message: `A ${body.kind} report is being generated.` })
     return reply.status(202).send(accepted)
   })

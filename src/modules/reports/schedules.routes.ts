@@ -1,12 +1,18 @@
-// /api/schedules/*: a person's own report schedules ("a weekly report every Friday at
-// 17:00 my time"). Each is a platform schedule (cron + time zone) that enqueues
-// report.generate for them; the reports land in /api/reports/.
+// /api/schedules/*: report schedules ("a weekly report every Friday at 17:00 my time").
+// Each is a platform schedule (cron + time zone) that enqueues report.generate for its
+// person; the reports land in /api/reports/. Members see and change their own; owners
+// and admins (schedules:manage) every one in the tenant, so a schedule left behind by a
+// removed or demoted member stays in sight and can be deleted.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
-import { NotFoundError } from '../../platform/errors.ts'
+import { withTenant } from '../../platform/db/tenant.ts'
+import { ConflictError, NotFoundError } from '../../platform/errors.ts'
+import type { Principal } from '../../platform/http/access-control.ts'
 import type { Schedule } from '../../platform/jobs/job.table.ts'
 import type { ScheduleService } from '../../platform/jobs/schedules.ts'
+import { roleAllows } from '../identity/permissions.ts'
+import { assertScopeInTenant } from './scope.ts'
 
 const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
 const Scope = {
@@ -16,6 +22,7 @@ const Scope = {
 }
 const ScheduleOut = Type.Object({
   id: Type.String(),
+  user_id: Type.Union([Type.String(), Type.Null()]),
   name: Type.String(),
   kind: Type.String(),
   cron: Type.String(),
@@ -31,6 +38,7 @@ function scheduleOut (s: Schedule) {
   return {
     // Names are unique per tenant, so each person's are stored prefixed with their id.
     id: s.id,
+    user_id: s.user_id,
     name: s.name.replace(/^[0-9a-f-]{36}:/, ''),
     kind: kind ?? '',
     cron: s.cron,
@@ -42,21 +50,35 @@ function scheduleOut (s: Schedule) {
   }
 }
 
-export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: ScheduleService }> = async (app, { db, schedules }) => {
+export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; tenantDb: Db; schedules: ScheduleService }> = async (app, { db, tenantDb, schedules }) => {
   const tags = ['schedules']
   const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-  const mine = async (id: string, tenantId: string, userId: string): Promise<Schedule> => {
-    const schedule = await schedules.get(id, tenantId)
-    if (schedule.user_id !== userId || schedule.job_type !== 'report.generate') throw new NotFoundError('Schedule', 'id')
+  const managesAll = (principal: Principal): boolean => roleAllows(principal.role, 'schedules:manage')
+  /** A report schedule the caller may see and change; anything else is a 404. */
+  const reachable = async (id: string, principal: Principal): Promise<Schedule> => {
+    const schedule = await schedules.get(id, principal.tenantId)
+    if (schedule.job_type !== 'report.generate' || (schedule.user_id !== principal.userId && !managesAll(principal))) throw new NotFoundError('Schedule', 'id')
     return schedule
+  }
+  /** Switching a schedule on for someone who may no longer run its jobs would only make failing jobs. */
+  const assertOwnerMayRun = async (schedule: Schedule, tenantId: string): Promise<void> => {
+    const action = schedules.requiredAction(schedule.job_type)
+    if (schedule.user_id === null || action === undefined) return
+    const userId = schedule.user_id
+    const membership = await withTenant(tenantDb, tenantId, (trx) => trx.selectFrom('tenant_membership').select(['role', 'is_active']).where('user_id', '=', userId).executeTakeFirst())
+    if (membership === undefined || !membership.is_active || !roleAllows(membership.role, action)) {
+      throw new ConflictError('This schedule\'s person is no longer a member who may run it; it stays disabled (delete it, or ask them to create their own).', 'enabled')
+    }
   }
 
   app.get('/api/schedules', {
     schema: { tags, summary: 'Your report schedules', response: { 200: Type.Array(ScheduleOut) } },
     config: { access: 'schedules:read' },
   }, async (request) => {
-    const { tenantId, userId } = request.principal!
-    return (await schedules.list({ tenantId, userId })).filter((s) => s.job_type === 'report.generate').map(scheduleOut)
+    const principal = request.principal!
+    const { tenantId, userId } = principal
+    const found = await schedules.list(managesAll(principal) ? { tenantId } : { tenantId, userId })
+    return found.filter((s) => s.job_type === 'report.generate').map(scheduleOut)
   })
 
   app.post('/api/schedules', {
@@ -77,6 +99,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: Sche
   }, async (request, reply) => {
     const { tenantId, userId } = request.principal!
     const { name, kind, cron, timezone, enabled, ...scope } = request.body
+    await withTenant(tenantDb, tenantId, (trx) => assertScopeInTenant(trx, scope))
     const profile = await db.selectFrom('user_profile').select('time_zone').where('user_id', '=', userId).executeTakeFirst()
     const created = await schedules.create({
       name: `${userId}:${name}`,
@@ -107,9 +130,13 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: Sche
     },
     config: { access: 'schedules:write' },
   }, async (request) => {
-    const { tenantId, userId } = request.principal!
-    const current = await mine(request.params.id, tenantId, userId)
+    const { tenantId } = request.principal!
+    const current = await reachable(request.params.id, request.principal!)
     const { kind, cron, timezone, enabled, ...scope } = request.body
+    // Only the ids this request names: one whose row was deleted since must not stop its
+    // owner from disabling or otherwise changing the schedule.
+    await withTenant(tenantDb, tenantId, (trx) => assertScopeInTenant(trx, scope))
+    if (enabled ?? current.enabled) await assertOwnerMayRun(current, tenantId)
     const payload = { ...current.payload, ...(kind !== undefined && { kind }), ...scope }
     const updated = await schedules.update(current.id, {
       payload,
@@ -124,8 +151,8 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; schedules: Sche
     schema: { tags, summary: 'Delete a report schedule', params: IdParams, response: { 204: Type.Null() } },
     config: { access: 'schedules:write' },
   }, async (request, reply) => {
-    const { tenantId, userId } = request.principal!
-    await schedules.remove((await mine(request.params.id, tenantId, userId)).id, tenantId)
+    const principal = request.principal!
+    await schedules.remove((await reachable(request.params.id, principal)).id, principal.tenantId)
     return reply.status(204).send(null)
   })
 }

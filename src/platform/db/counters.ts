@@ -21,18 +21,6 @@ export async function hitCounter (executor: Executor, bucket: string, windowSeco
   return { hits: row.hits, resetAt: new Date(row.window_start.getTime() + windowSeconds * 1000) }
 }
 
-/** Hits so far in the current window, without counting one. */
-export async function peekCounter (executor: Executor, bucket: string, windowSeconds: number): Promise<WindowCount> {
-  const { rows } = await sql<{ hits: number; window_start: Date }>`
-    SELECT coalesce(sum(hits), 0)::int AS hits,
-           date_bin(make_interval(secs => ${windowSeconds}), now(), timestamptz '2000-01-01') AS window_start
-    FROM rate_limit_counter
-    WHERE bucket = ${bucket}
-      AND window_start = date_bin(make_interval(secs => ${windowSeconds}), now(), timestamptz '2000-01-01')`.execute(executor)
-  const row = rows[0]
-  return { hits: row?.hits ?? 0, resetAt: new Date((row?.window_start ?? new Date()).getTime() + windowSeconds * 1000) }
-}
-
 export async function clearCounter (executor: Executor, bucket: string): Promise<void> {
   await executor.deleteFrom('rate_limit_counter').where('bucket', '=', bucket).execute()
 }

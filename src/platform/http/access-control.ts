@@ -153,7 +153,17 @@ async function authenticate (request: FastifyRequest, db: Db): Promise<Principal
       await recordAuthEvent(db, requestMeta(request), { kind: 'cross_tenant_access', outcome: 'success', userId: row.user_id, tenantId, detail: { as: 'staff', action, path: request.routeOptions.url ?? '' } })
       return { userId: row.user_id, email: row.email, tenantId, role: 'read_only', isStaff: true, sessionId: claims.sid, asStaffOutsider: true }
     }
-    await recordAuthEvent(db, requestMeta(request), { kind: 'cross_tenant_access', outcome: 'denied', userId: row.user_id, tenantId, detail: { path: request.routeOptions.url ?? '' } })
+    // A refused knock is recorded where it concerns someone: in the caller's own tenant
+    // (the token's), naming the tenant asked for. Written into the target tenant, any user
+    // could fill a stranger's audit log by sending its id. Staff are the exception: what
+    // staff try in a tenant, allowed or not, is that tenant's business.
+    await recordAuthEvent(db, requestMeta(request), {
+      kind: 'cross_tenant_access',
+      outcome: 'denied',
+      userId: row.user_id,
+      tenantId: row.is_staff ? tenantId : claims.tid,
+      detail: { path: request.routeOptions.url ?? '', requested_tenant: tenantId },
+    })
     throw new AppError(403, 'not_a_member', 'You are not a member of that tenant.', { field: 'headers.x-tenant-id' })
   }
   return { userId: row.user_id, email: row.email, tenantId, role: row.role, isStaff: row.is_staff, sessionId: claims.sid, asStaffOutsider: false }

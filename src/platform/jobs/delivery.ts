@@ -40,14 +40,16 @@ export function deliveryErrorMessage (output: unknown): string {
  * running are touched: a success or cancellation recorded here is final.
  * Returns the status the row ended with, or undefined when nothing changed.
  */
-export async function mirrorFailure (executor: Executor, job: Job, delivery: Delivery, error: string, extra: Omit<NewEvent, 'jobId' | 'tenantId' | 'traceId' | 'source' | 'message'> & { source?: string } = {}): Promise<Job['status'] | undefined> {
+export async function mirrorFailure (executor: Executor, job: Job, delivery: Delivery, failure: { message: string; code: string }, extra: Omit<NewEvent, 'jobId' | 'tenantId' | 'traceId' | 'source' | 'message'> & { source?: string } = {}): Promise<Job['status'] | undefined> {
   const base = { jobId: job.id, tenantId: job.tenant_id, traceId: job.trace_id, source: extra.source ?? 'worker' }
+  const { message: error, code: errorCode } = failure
   if (delivery.state === 'retry' || delivery.state === 'created') {
     const updated = await executor.updateTable('job')
       .set((eb) => ({
         status: 'queued',
         retry_count: eb('retry_count', '+', 1),
         error,
+        error_code: errorCode,
         scheduled_for: delivery.startAfter,
         updated_at: new Date(),
       }))
@@ -60,18 +62,18 @@ export async function mirrorFailure (executor: Executor, job: Job, delivery: Del
       ...base,
       level: 'warning',
       message: `retry ${updated.retry_count} of ${updated.max_retries} scheduled`,
-      data: { retry_count: updated.retry_count, scheduled_for: delivery.startAfter.toISOString(), delay_ms: delayMs, error, ...extra.data },
+      data: { retry_count: updated.retry_count, scheduled_for: delivery.startAfter.toISOString(), delay_ms: delayMs, error, error_code: errorCode, ...extra.data },
     }])
     return 'queued'
   }
   if (delivery.state === 'failed') {
     const updated = await executor.updateTable('job')
-      .set({ status: 'failed', error, finished_at: new Date(), updated_at: new Date() })
+      .set({ status: 'failed', error, error_code: errorCode, finished_at: new Date(), updated_at: new Date() })
       .where('id', '=', job.id).where('status', 'in', ['queued', 'running'])
       .returning('id')
       .executeTakeFirst()
     if (updated === undefined) return undefined
-    await recordEvents(executor, [{ ...base, level: 'error', message: 'job failed', data: { error, attempts: job.attempt, ...extra.data } }])
+    await recordEvents(executor, [{ ...base, level: 'error', message: 'job failed', data: { error, error_code: errorCode, attempts: job.attempt, ...extra.data } }])
     return 'failed'
   }
   return undefined

@@ -24,6 +24,8 @@ export interface JobTable {
   payload: ColumnType<JsonObject, string, string>
   result: ColumnType<JsonValue | null, string | null, string | null>
   error: string | null
+  /** Kind of the last failure (failure.ts): what tenant users may be told. */
+  error_code: string | null
   retry_count: Generated<number>
   max_retries: Generated<number>
   attempt: Generated<number>

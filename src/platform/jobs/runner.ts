@@ -17,16 +17,11 @@ import type { ExecutionContext, LogOptions } from './context.ts'
 import { mirrorFailure, readDelivery } from './delivery.ts'
 import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
 import { recordEvent, recordEvents } from './events.ts'
+import { failureCode, PermanentJobError } from './failure.ts'
 import type { Job } from './job.table.ts'
 import type { JobRegistry, JobType } from './registry.ts'
 
-/** Thrown by a workflow for a failure no retry can fix (bad input, budget exhausted). */
-export class PermanentJobError extends Error {
-  constructor (message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'PermanentJobError'
-  }
-}
+export { PermanentJobError } from './failure.ts'
 
 export class JobCancelledError extends Error {
   constructor (jobId: string) {
@@ -245,7 +240,7 @@ export class JobRunner {
       const ids = outcomes.map((o) => o.job.id)
       const results = outcomes.map((o) => toJson(o.result ?? null))
       const { rows } = await sql<{ id: string }>`
-        UPDATE job j SET status = 'success', result = r.result::jsonb, error = NULL,
+        UPDATE job j SET status = 'success', result = r.result::jsonb, error = NULL, error_code = NULL,
                finished_at = now(), updated_at = now()
         FROM unnest(${ids}::uuid[], ${results}::text[]) AS r(id, result)
         WHERE j.id = r.id AND j.status = 'running'
@@ -277,9 +272,12 @@ export class JobRunner {
         // recorded outcome stands; failing the delivery now would run the job twice.
         return
       }
+      // Stored whole for staff; the tenant API shows it through failure.ts (by its code).
+      const code = failureCode(error)
       await recordEvent(trx, eventFor(job, 'error', `attempt ${job.attempt} failed: ${error.message}`, {
         attempt: job.attempt,
         error: error.message,
+        error_code: code,
         error_name: error.name,
         stack: (error.stack ?? '').split('\n').slice(0, 12).join('\n'),
         duration_ms: round(outcome.durationMs),
@@ -290,7 +288,7 @@ export class JobRunner {
       }
       await this.#deps.boss.fail(jobType.type, claim, { message: error.message }, { db: fromKysely(trx) })
       const delivery = await readDelivery(trx, jobType.type, job.id)
-      if (delivery !== undefined) await mirrorFailure(trx, current, delivery, error.message)
+      if (delivery !== undefined) await mirrorFailure(trx, current, delivery, { message: error.message, code })
     })
   }
 }

@@ -15,6 +15,7 @@ import { PGBOSS_SCHEMA } from './boss.ts'
 import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
 import type { Schedule } from './job.table.ts'
 import type { JobRegistry } from './registry.ts'
+import type { Action } from '../../modules/identity/permissions.ts'
 
 export const FIRE_QUEUE = 'afterresume.schedule_fire'
 
@@ -150,6 +151,33 @@ export class ScheduleService {
     const found = await this.#deps.db.selectFrom('schedule').selectAll().where('id', '=', id).executeTakeFirst()
     if (found === undefined || (tenantId !== undefined && found.tenant_id !== tenantId)) throw new NotFoundError('Schedule')
     return found
+  }
+
+  /**
+   * Switch off, in the caller's transaction, a user's enabled schedules in a tenant whose
+   * job type `mayRun` refuses (given the action the type requires; an unknown type is
+   * refused). Returns their ids: pass them to `unmirror` once the transaction commits —
+   * until then a firing re-reads the row and finds it disabled.
+   */
+  async disableForUser (executor: Executor, tenantId: string, userId: string, mayRun: (requires: Action | undefined) => boolean): Promise<string[]> {
+    const rows = await executor.selectFrom('schedule').select(['id', 'job_type'])
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('enabled', '=', true)
+      .forUpdate().execute()
+    const registry = this.#deps.registry
+    const ids = rows.filter((r) => !registry.has(r.job_type) || !mayRun(registry.require(r.job_type).options.requires)).map((r) => r.id)
+    if (ids.length > 0) {
+      await executor.updateTable('schedule').set({ enabled: false, next_run_at: null, updated_at: new Date() }).where('id', 'in', ids).execute()
+    }
+    return ids
+  }
+
+  /** The permission a job type's jobs are run with (undefined: none, or an unknown type). */
+  requiredAction (jobType: string): Action | undefined {
+    return this.#deps.registry.has(jobType) ? this.#deps.registry.require(jobType).options.requires : undefined
+  }
+
+  async unmirror (ids: readonly string[]): Promise<void> {
+    for (const id of ids) await this.#deps.boss.unschedule(FIRE_QUEUE, id)
   }
 
   list (filter: { tenantId?: string | null; userId?: string } = {}): Promise<Schedule[]> {

@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { PGBOSS_SCHEMA } from './boss.ts'
 import { deliveryErrorMessage, mirrorFailure, type DeliveryState } from './delivery.ts'
+import { INTERNAL_ERROR } from './failure.ts'
 import { recordEvent } from './events.ts'
 import type { Job } from './job.table.ts'
 
@@ -36,12 +37,12 @@ export async function sweepOrphanedJobs (db: Db, limit = 500): Promise<number> {
           retryCount: orphan.delivery_retry_count ?? 0,
           startAfter: orphan.delivery_start_after ?? new Date(),
           output: orphan.delivery_output,
-        }, deliveryErrorMessage(orphan.delivery_output), { source: 'system', data: { detected_by: 'sweeper' } })
+        }, { message: deliveryErrorMessage(orphan.delivery_output), code: INTERNAL_ERROR }, { source: 'system', data: { detected_by: 'sweeper' } })
         continue
       }
       const status = state === 'cancelled' ? 'cancelled' : 'failed'
       const error = state === 'cancelled' ? null : state === null ? 'the job\'s delivery message is missing' : 'delivery completed without a recorded outcome'
-      await trx.updateTable('job').set({ status, error, finished_at: new Date(), updated_at: new Date() }).where('id', '=', orphan.id).execute()
+      await trx.updateTable('job').set({ status, error, error_code: error === null ? null : INTERNAL_ERROR, finished_at: new Date(), updated_at: new Date() }).where('id', '=', orphan.id).execute()
       await recordEvent(trx, {
         jobId: orphan.id,
         tenantId: orphan.tenant_id,

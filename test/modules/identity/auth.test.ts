@@ -2,6 +2,8 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 import { serviceHeader, signUp } from '../../helpers/auth.ts'
+import { NO_REQUEST } from '../../../src/modules/identity/audit.ts'
+import { createInvite } from '../../../src/modules/identity/invite.service.ts'
 
 t.test('passwords are stored as argon2id at the ASVS floor', async (t) => {
   const services = await startTestServices(t)
@@ -47,6 +49,61 @@ t.test('repeated failures lock an e-mail out with 429 and Retry-After, known or 
     t.ok(Number(locked.headers['retry-after']) > 0)
     t.equal(locked.json().code, 'too_many_attempts')
   }
+})
+
+t.test('parallel wrong logins: at most five per e-mail reach the password check', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const bob = await signUp(app, services)
+  const db = services.database.db
+  const guess = (email: string, remoteAddress: string) =>
+    app.inject({ method: 'POST', url: '/api/auth/login/', remoteAddress, payload: { email, password: 'wrong password here' } })
+  const tally = (responses: Array<{ statusCode: number; json: () => { code?: string } }>) => ({
+    checked: responses.filter((r) => r.statusCode === 401 && r.json().code === 'invalid_credentials').length,
+    locked: responses.filter((r) => r.statusCode === 429 && r.json().code === 'too_many_attempts').length,
+  })
+  const verified = async (email: string): Promise<number> => {
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM auth_event WHERE kind = 'login' AND outcome = 'failure' AND email = ${email.toLowerCase()}`.execute(db)
+    return rows[0]?.n ?? 0
+  }
+
+  t.same(tally(await Promise.all(Array.from({ length: 10 }, () => guess(alice.email, '192.0.2.10')))), { checked: 5, locked: 5 }, 'ten at once from one address')
+  t.equal(await verified(alice.email), 5)
+  const twoAddresses = await Promise.all(Array.from({ length: 20 }, (_, i) => guess(bob.email, i % 2 === 0 ? '192.0.2.11' : '192.0.2.12')))
+  t.same(tally(twoAddresses), { checked: 5, locked: 15 }, 'twenty at once from two addresses')
+  t.equal(await verified(bob.email), 5)
+  const right = await app.inject({ method: 'POST', url: '/api/auth/login/', remoteAddress: '192.0.2.13', payload: { email: bob.email, password: bob.password } })
+  t.equal(right.statusCode, 429, 'the right password waits out the window too')
+})
+
+t.test('a successful sign-in gives back its attempt and clears earlier failures', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const login = (password: string) => app.inject({ method: 'POST', url: '/api/auth/login/', remoteAddress: '192.0.2.20', payload: { email: alice.email, password } })
+  for (let i = 0; i < 4; i++) t.equal((await login('wrong password here')).statusCode, 401)
+  t.equal((await login(alice.password)).statusCode, 200, 'the fifth attempt is still checked')
+  for (let i = 0; i < 4; i++) t.equal((await login('wrong password here')).statusCode, 401, 'failures count from zero again')
+  t.equal((await login(alice.password)).statusCode, 200)
+})
+
+t.test('parallel wrong current passwords: at most five are checked per user', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const attempts = await Promise.all(Array.from({ length: 10 }, () => app.inject({
+    method: 'POST', url: '/api/auth/password/', headers: alice.headers, payload: { current_password: 'a guessed passphrase 1', new_password: 'an entirely new passphrase 7' },
+  })))
+  t.equal(attempts.filter((r) => r.statusCode === 400 && r.json().field === 'current_password').length, 5, 'five guesses are checked')
+  const locked = attempts.filter((r) => r.statusCode === 429)
+  t.equal(locked.length, 5, 'the rest are refused unchecked')
+  t.equal(locked[0]?.json().code, 'too_many_attempts')
+  t.ok(Number(locked[0]?.headers['retry-after']) > 0)
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM auth_event WHERE kind = 'password_change' AND outcome = 'failure' AND detail->>'reason' = 'wrong_current_password'`.execute(services.database.db)
+  t.equal(rows[0]?.n, 5)
+  const right = await app.inject({ method: 'POST', url: '/api/auth/password/', headers: alice.headers, payload: { current_password: alice.password, new_password: 'an entirely new passphrase 7' } })
+  t.equal(right.statusCode, 429, 'even the right password waits: a thief with a token cannot tell')
 })
 
 t.test('refresh rotates the token; reuse of an old one revokes the whole session', async (t) => {
@@ -123,4 +180,30 @@ t.test('a password change ends other sessions but keeps the current one', async 
   t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: alice.headers })).statusCode, 200, 'this session continues')
   t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: { authorization: `Bearer ${otherAccess}` } })).statusCode, 401, 'the other session ended')
   t.equal((await app.inject({ method: 'POST', url: '/api/auth/login/', payload: { email: alice.email, password: 'an entirely new passphrase 7' } })).statusCode, 200)
+})
+
+t.test('an open invite answers "registered" for at most one e-mail: the attempt spends it', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const bob = await signUp(app, services)
+  const db = services.database.db
+  const signup = (passkey: string, email: string, remoteAddress: string) =>
+    app.inject({ method: 'POST', url: '/api/auth/signup/', remoteAddress, payload: { email, password: 'a long and unusual passphrase 42', passkey } })
+
+  const { passkey: open } = await createInvite(db, { createdBy: null }, NO_REQUEST)
+  const probe = await signup(open, alice.email.toUpperCase(), '192.0.2.30')
+  t.equal(probe.statusCode, 409, 'the answer stays honest: that address has an account')
+  t.equal(probe.json().field, 'email')
+  t.match(probe.json().detail, /sign in/i)
+  const second = await signup(open, bob.email, '192.0.2.31')
+  t.equal(second.statusCode, 400, 'the same passkey cannot ask about a second address')
+  t.equal(second.json().code, 'invalid_passkey')
+  t.equal((await signup(open, 'fresh@example.test', '192.0.2.32')).statusCode, 400, 'nor create an account')
+  const { rows } = await sql<{ user_id: string | null; detail: { reason: string } }>`SELECT user_id, detail FROM auth_event WHERE kind = 'signup' AND outcome = 'failure' ORDER BY id`.execute(db)
+  t.same(rows.map((r) => [r.user_id, r.detail.reason]), [[alice.id, 'email_registered'], [null, 'invalid_passkey'], [null, 'invalid_passkey']], 'the attempt is on the existing user\'s record')
+
+  const { passkey: bound } = await createInvite(db, { createdBy: null, email: alice.email }, NO_REQUEST)
+  t.equal((await signup(bound, alice.email, '192.0.2.33')).statusCode, 409, 'an invite made out to a registered address says so')
+  t.equal((await signup(bound, alice.email, '192.0.2.34')).statusCode, 409, 'and keeps saying it: it reveals nothing about any other address')
 })

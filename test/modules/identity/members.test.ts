@@ -1,7 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
-import { serviceHeader, signUp } from '../../helpers/auth.ts'
+import { serviceHeader, signUp, type TestUser } from '../../helpers/auth.ts'
 
 t.test('owners invite; a passkey is single-use, even under 10 concurrent redemptions', async (t) => {
   const services = await startTestServices(t)
@@ -78,7 +78,67 @@ t.test('a user picks one of their tenants with X-Tenant-ID, never another tenant
   const res = await app.inject({ method: 'GET', url: '/api/jobs/', headers: { ...bob.headers, 'x-tenant-id': alice.tenantId } })
   t.equal(res.statusCode, 403)
   t.equal(res.json().code, 'not_a_member')
+  const audit = await sql<{ tenant_id: string; detail: { requested_tenant?: string } }>`SELECT tenant_id, detail FROM auth_event WHERE kind = 'cross_tenant_access'`.execute(services.database.db)
+  t.same(audit.rows.map((r) => [r.tenant_id, r.detail.requested_tenant]), [[bob.tenantId, alice.tenantId]], 'the refusal is audited in bob\'s own tenant, naming the tenant he asked for')
+  const aliceAudit = await app.inject({ method: 'GET', url: '/api/audit/', headers: alice.headers })
+  t.same(aliceAudit.json<Array<{ kind: string }>>().filter((e) => e.kind === 'cross_tenant_access'), [], 'an outsider cannot write into alice\'s audit log')
   const bad = await app.inject({ method: 'GET', url: '/api/jobs/', headers: { ...bob.headers, 'x-tenant-id': 'nope' } })
   t.equal(bad.statusCode, 400)
   t.ok(serviceHeader(services)['x-service-token'])
+})
+
+t.test('a removed or demoted member\'s schedules stop, audited; owners and admins see and manage every schedule', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const db = services.database.db
+  const owner = await signUp(app, services)
+  const admin = await signUp(app, services, { tenantId: owner.tenantId, role: 'admin' })
+  const leaver = await signUp(app, services, { tenantId: owner.tenantId, role: 'member' })
+  const demoted = await signUp(app, services, { tenantId: owner.tenantId, role: 'member' })
+  const schedule = async (user: TestUser, name: string): Promise<string> => {
+    const res = await app.inject({ method: 'POST', url: '/api/schedules/', headers: user.headers, payload: { name, kind: 'weekly', cron: '0 17 * * 5' } })
+    if (res.statusCode !== 201) throw new Error(`schedule: ${res.statusCode} ${res.body}`)
+    return res.json<{ id: string }>().id
+  }
+  const leaverSchedule = await schedule(leaver, 'my weekly')
+  const demotedSchedule = await schedule(demoted, 'my weekly')
+  const adminSchedule = await schedule(admin, 'team weekly')
+  const mirrored = async (id: string): Promise<boolean> =>
+    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.schedule WHERE key = ${id}`.execute(db)).rows[0]?.n === 1
+  const enabled = async (id: string): Promise<boolean> => (await services.schedules.get(id)).enabled
+  const listed = async (user: TestUser) => (await app.inject({ method: 'GET', url: '/api/schedules/', headers: user.headers })).json<Array<{ id: string; user_id: string; enabled: boolean }>>()
+
+  t.same((await listed(leaver)).map((s) => s.id), [leaverSchedule], 'members see their own')
+  t.same((await listed(owner)).map((s) => s.id).sort(), [leaverSchedule, demotedSchedule, adminSchedule].sort(), 'owners see every schedule of the tenant')
+  t.equal((await listed(owner)).find((s) => s.id === leaverSchedule)?.user_id, leaver.id, 'with whose it is')
+
+  // Admin → member keeps what a member may run; member → read_only does not.
+  t.equal((await app.inject({ method: 'PATCH', url: `/api/members/${admin.id}/`, headers: owner.headers, payload: { role: 'member' } })).statusCode, 200)
+  t.ok(await enabled(adminSchedule), 'a demotion that keeps the right keeps the schedule')
+  t.equal((await app.inject({ method: 'PATCH', url: `/api/members/${demoted.id}/`, headers: owner.headers, payload: { role: 'read_only' } })).statusCode, 200)
+  t.notOk(await enabled(demotedSchedule), 'a read_only member\'s report schedule is disabled')
+  t.notOk(await mirrored(demotedSchedule), 'and leaves the cron clock')
+  t.equal((await app.inject({ method: 'DELETE', url: `/api/members/${leaver.id}/`, headers: owner.headers })).statusCode, 204)
+  t.notOk(await enabled(leaverSchedule), 'a removed member\'s schedule is disabled')
+  t.notOk(await mirrored(leaverSchedule))
+  t.ok(await mirrored(adminSchedule))
+
+  const audit = await sql<{ user_id: string; tenant_id: string; detail: { member: string; reason: string; schedules: string[] } }>`
+    SELECT user_id, tenant_id, detail FROM auth_event WHERE kind = 'schedules_disabled' ORDER BY id`.execute(db)
+  t.same(audit.rows.map((r) => [r.user_id, r.tenant_id, r.detail.member, r.detail.reason, r.detail.schedules]), [
+    [owner.id, owner.tenantId, demoted.id, 'role_changed', [demotedSchedule]],
+    [owner.id, owner.tenantId, leaver.id, 'member_removed', [leaverSchedule]],
+  ], 'each stop is audited with who did it and which schedules')
+
+  const shown = (await listed(owner)).find((s) => s.id === leaverSchedule)
+  t.equal(shown?.enabled, false, 'the owner sees the stopped schedule')
+  const reenable = await app.inject({ method: 'PATCH', url: `/api/schedules/${leaverSchedule}/`, headers: owner.headers, payload: { enabled: true } })
+  t.equal(reenable.statusCode, 409, 'it cannot be switched back on for someone who may not run it')
+  t.equal(reenable.json().field, 'enabled')
+  t.equal((await app.inject({ method: 'DELETE', url: `/api/schedules/${leaverSchedule}/`, headers: owner.headers })).statusCode, 204, 'the owner can delete it')
+  t.equal((await app.inject({ method: 'DELETE', url: `/api/schedules/${adminSchedule}/`, headers: demoted.headers })).statusCode, 403, 'read_only cannot')
+  const byMember = await app.inject({ method: 'PATCH', url: `/api/schedules/${adminSchedule}/`, headers: admin.headers, payload: { cron: '0 9 * * 1' } })
+  t.equal(byMember.statusCode, 200, 'the former admin still manages their own')
+  const other = await schedule(owner, 'owner weekly')
+  t.equal((await app.inject({ method: 'DELETE', url: `/api/schedules/${other}/`, headers: admin.headers })).statusCode, 404, 'but a member cannot touch another person\'s')
 })

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { normalizeCron } from '../../../src/platform/jobs/schedules.ts'
-import { eventually, startTestServices } from '../../helpers/services.ts'
+import { buildTestApp, eventually, startTestServices } from '../../helpers/services.ts'
+import { signUp, type TestUser } from '../../helpers/auth.ts'
 
 t.test('cron expressions and time zones are validated on input', async (t) => {
   t.equal(normalizeCron('@every_minute', 'UTC'), '* * * * *')
@@ -59,4 +60,38 @@ t.test('a schedule fires end to end: pg-boss cron → normal job with trigger sc
   t.ok(after.last_run_at !== null, 'last_run_at is stamped')
   t.equal(after.last_job_id, job.id)
   t.ok(after.next_run_at !== null && after.next_run_at > after.last_run_at!)
+})
+
+t.test('a report schedule\'s scope must name the caller\'s own client, project and sprint', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const bob = await signUp(app, services)
+  const make = async (user: TestUser, url: string, payload: object): Promise<string> => {
+    const res = await app.inject({ method: 'POST', url, headers: user.headers, payload })
+    if (res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+    return res.json<{ id: string }>().id
+  }
+  const aliceClient = await make(alice, '/api/clients/', { name: 'Acme' })
+  const aliceProject = await make(alice, '/api/projects/', { name: 'Acme web', client_id: aliceClient })
+  const aliceSprint = await make(alice, '/api/sprints/', { name: 'Sprint 1', project_id: aliceProject, start_date: '2025-01-06', end_date: '2025-01-17' })
+  const bobClient = await make(bob, '/api/clients/', { name: 'Globex' })
+  const bobProject = await make(bob, '/api/projects/', { name: 'Globex app', client_id: bobClient })
+
+  const base = { name: 'weekly', kind: 'weekly', cron: '0 17 * * 5' }
+  for (const [field, id] of [['client_id', aliceClient], ['project_id', aliceProject], ['sprint_id', aliceSprint]] as const) {
+    const res = await app.inject({ method: 'POST', url: '/api/schedules/', headers: bob.headers, payload: { ...base, [field]: id } })
+    t.equal(res.statusCode, 404, `another tenant's ${field} is refused`)
+    t.equal(res.json().field, field)
+  }
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schedule`.execute(services.database.db)
+  t.equal(rows[0]?.n, 0, 'nothing was saved')
+
+  const own = await app.inject({ method: 'POST', url: '/api/schedules/', headers: bob.headers, payload: { ...base, project_id: bobProject } })
+  t.equal(own.statusCode, 201, own.body)
+  const id = own.json<{ id: string }>().id
+  const patched = await app.inject({ method: 'PATCH', url: `/api/schedules/${id}/`, headers: bob.headers, payload: { project_id: aliceProject } })
+  t.equal(patched.statusCode, 404)
+  t.equal(patched.json().field, 'project_id')
+  t.same((await services.schedules.get(id)).payload, { kind: 'weekly', user_id: bob.id, project_id: bobProject }, 'the schedule is unchanged')
 })
