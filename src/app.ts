@@ -14,6 +14,7 @@ import { installProblemHandler } from './platform/http/problem-handler.ts'
 import { installAllowedHosts } from './platform/http/allowed-hosts.ts'
 import { installInputGuard } from './platform/http/input-guard.ts'
 import { inputValidatorFactory } from './platform/http/input-validation.ts'
+import { installBodyTimeout, serverOptions } from './platform/http/server-limits.ts'
 import type { JobPlatform } from './platform/jobs/platform.ts'
 import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
@@ -59,6 +60,7 @@ declare module 'fastify' {
 
 export async function buildApp (deps: AppDeps): Promise<App> {
   const app: App = Fastify({
+    ...serverOptions(deps.config, deps.logger),
     loggerInstance: deps.logger as FastifyBaseLogger,
     requestIdHeader: false,
     genReqId: correlationIdFor,
@@ -74,6 +76,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     trustProxy: deps.config.http.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  installBodyTimeout(app, deps.config)
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
   installCorrelation(app)
   installAllowedHosts(app, deps.config.allowedHosts)

@@ -36,6 +36,12 @@ export const SETTINGS = {
   CORS_ALLOWED_ORIGINS: { kind: 'list', default: '', help: 'Comma-separated origins allowed to call the API cross-origin (empty: same origin only).' },
   CSRF_TRUSTED_ORIGINS: { kind: 'list', default: '', help: 'Origins allowed to make cookie-authenticated POSTs (refresh, logout) besides the API\'s own.' },
   TRUST_PROXY: { kind: 'bool', default: 'false', help: 'Believe X-Forwarded-For (only behind a proxy you run): rate limits and audit then use the forwarded client address.' },
+  HTTP_HEADERS_TIMEOUT_MS: { kind: 'int', default: '20000', help: 'Time a client has to send a request\'s line and headers (default 20 s); then 408 and the connection is closed.' },
+  HTTP_BODY_TIMEOUT_MS: { kind: 'int', default: '30000', help: 'A request body must keep coming: in every window this long (default 30 s) at least HTTP_BODY_MIN_BYTES_PER_SECOND × the window must arrive, or 408 and close. 0 turns the check off.' },
+  HTTP_BODY_MIN_BYTES_PER_SECOND: { kind: 'int', default: '1024', help: 'The slowest body upload accepted, averaged over each HTTP_BODY_TIMEOUT_MS window (default 1 KiB/s; 0: any progress at all will do).' },
+  HTTP_REQUEST_TIMEOUT_MS: { kind: 'int', default: '600000', help: 'Time a client has to send a whole request, body included (default 10 min: MAX_UPLOAD_BYTES of 25 MiB at about 350 kbit/s); then 408. 0: no limit.' },
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: { kind: 'int', default: '72000', help: 'How long an idle keep-alive connection stays open (default 72 s: longer than the 60 s idle timeout of common load balancers, so they never reuse a connection we are closing).' },
+  HTTP_CONNECTION_TIMEOUT_MS: { kind: 'int', default: '120000', help: 'A connection with no traffic either way for this long is closed (default 2 min), e.g. a client that stopped reading a download. 0: never.' },
   MAINTENANCE_MODE: { kind: 'bool', default: 'false', help: 'Writes answer 503 for everyone but staff.' },
   DISABLE_SHARING: { kind: 'bool', default: 'false', help: 'Turn share-link creation and access off.' },
   ADMIN_IP_ALLOWLIST: { kind: 'list', default: '', help: 'Comma-separated client IPs allowed on staff/system routes (empty: any).' },
@@ -96,6 +102,15 @@ export interface Config {
     readonly corsAllowedOrigins: readonly string[]
     readonly csrfTrustedOrigins: readonly string[]
     readonly trustProxy: boolean
+    /** HTTP_*_TIMEOUT_MS and the body rate: what server-limits.ts gives Node and Fastify. */
+    readonly timeouts: {
+      readonly headersMs: number
+      readonly bodyMs: number
+      readonly bodyMinBytesPerSecond: number
+      readonly requestMs: number
+      readonly keepAliveMs: number
+      readonly connectionMs: number
+    }
   }
   readonly flags: {
     readonly maintenanceMode: boolean
@@ -243,6 +258,7 @@ export function loadConfig (env: Env = process.env): Config {
       corsAllowedOrigins: r.list('CORS_ALLOWED_ORIGINS'),
       csrfTrustedOrigins: r.list('CSRF_TRUSTED_ORIGINS'),
       trustProxy: r.bool('TRUST_PROXY'),
+      timeouts: readHttpTimeouts(r),
     },
     flags: {
       maintenanceMode: r.bool('MAINTENANCE_MODE'),
@@ -314,6 +330,22 @@ function readRetention (r: Reader): Config['retention'] {
     cron,
     batchSize: positive('CLEANUP_BATCH_SIZE'),
   }
+}
+
+function readHttpTimeouts (r: Reader): Config['http']['timeouts'] {
+  const timeouts = {
+    headersMs: r.int('HTTP_HEADERS_TIMEOUT_MS'),
+    bodyMs: r.int('HTTP_BODY_TIMEOUT_MS'),
+    bodyMinBytesPerSecond: r.int('HTTP_BODY_MIN_BYTES_PER_SECOND'),
+    requestMs: r.int('HTTP_REQUEST_TIMEOUT_MS'),
+    keepAliveMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS'),
+    connectionMs: r.int('HTTP_CONNECTION_TIMEOUT_MS'),
+  }
+  if (timeouts.headersMs < 1) r.problems.push('HTTP_HEADERS_TIMEOUT_MS must be at least 1 (a client may not take forever to send its headers).')
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (timeouts.requestMs > 0 && timeouts.headersMs > timeouts.requestMs) r.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS.')
+  if (timeouts.keepAliveMs < 1) r.problems.push('HTTP_KEEP_ALIVE_TIMEOUT_MS must be at least 1.')
+  return timeouts
 }
 
 function readStorage (r: Reader, dataDir: string): Config['storage'] {

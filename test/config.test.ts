@@ -34,3 +34,10 @@ t.test('--print-status masks secrets', async (t) => {
   t.match(text, /DATABASE_URL\s+postgres:\/\/app:\*\*\*\*@db:5432\/afterresume/)
   t.match(text, /PORT\s+8000\s+\[default\]/)
 })
+
+t.test('HTTP timeouts: documented defaults, and combinations Node would refuse are refused here', async (t) => {
+  t.same(loadConfig({ DATA_DIR: dataDir() }).http.timeouts, { headersMs: 20_000, bodyMs: 30_000, bodyMinBytesPerSecond: 1024, requestMs: 600_000, keepAliveMs: 72_000, connectionMs: 120_000 })
+  const error = t.throws(() => loadConfig({ DATA_DIR: dataDir(), HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' })) as ConfigError
+  t.ok(error.problems.some((p) => p.includes('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS')))
+  t.equal(loadConfig({ DATA_DIR: dataDir(), HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '0' }).http.timeouts.requestMs, 0, '0 turns the request ceiling off')
+})

@@ -1,6 +1,7 @@
 // DRF-style page-number pagination: ?page=&page_size=, answered as
-// { count, next, previous, results } with absolute next/previous links that keep the
-// request's other query parameters.
+// { count, next, previous, results } with next/previous links that keep the request's
+// other query parameters. The links are relative (path and query only): the Host header
+// is the client's to choose, so a link built from it could point anywhere.
 import { Type, type TSchema } from 'typebox'
 import type { FastifyRequest } from 'fastify'
 import { PageNumber, PageSize } from '../../platform/input/schemas.ts'
@@ -28,10 +29,14 @@ export function pageRequest (query: { page?: number; page_size?: number }): Page
 }
 
 export function pageLinks (request: FastifyRequest, page: PageRequest, count: number): { next: string | null; previous: string | null } {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`)
+  // The base only lets URL parse the path; none of it reaches the link.
+  const url = new URL(request.url, 'http://localhost')
+  // One leading slash, so a path like "//evil.example/x" cannot become a
+  // protocol-relative link to another host.
+  const path = url.pathname.replace(/^\/+/, '/')
   const link = (target: number): string => {
     url.searchParams.set('page', String(target))
-    return url.toString()
+    return `${path}${url.search}`
   }
   const lastPage = Math.max(1, Math.ceil(count / page.pageSize))
   return {

@@ -28,7 +28,8 @@ export function installProblemHandler (app: App, options: { exposeErrors: boolea
   })
   app.setNotFoundHandler((request, reply) => {
     return reply.status(404).type('application/problem+json')
-      .send(problem(404, 'route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`))
+      // The path is not repeated back: answers never echo what the client sent.
+      .send(problem(404, 'route_not_found', `No ${request.method} route has this path; see /api/docs for the API.`))
   })
 }
 

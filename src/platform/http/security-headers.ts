@@ -6,7 +6,9 @@
 // rate limiting and access control, so replies built later by the error handler (4xx,
 // 5xx, 429) and the not-found handler carry them too: Fastify keeps headers already set
 // when it renders an error.
-import helmet from '@fastify/helmet'
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet'
+import helmet, { type HelmetOptions } from 'helmet'
+import type { ServerResponse } from 'node:http'
 import type { App } from './app-instance.ts'
 
 /** Where @fastify/swagger-ui serves its page and assets. */
@@ -59,18 +61,8 @@ function contentSecurityPolicy (directives: Directives, isProduction: boolean): 
   return { useDefaults: false, directives: isProduction ? { ...directives, 'upgrade-insecure-requests': [] } : directives }
 }
 
-export async function installSecurityHeaders (app: App, options: { isProduction: boolean }): Promise<void> {
-  const { isProduction } = options
-  // Routes under /api/docs are added by swagger-ui after this runs; tagging them here
-  // gives them their own policy through helmet's per-route option.
-  app.addHook('onRoute', (route) => {
-    if (route.url === DOCS_PREFIX || route.url?.startsWith(`${DOCS_PREFIX}/`) === true) {
-      route.helmet = { contentSecurityPolicy: contentSecurityPolicy(DOCS_DIRECTIVES, isProduction) }
-    }
-  })
-
-  await app.register(helmet, {
-    global: true,
+function helmetOptions (isProduction: boolean): FastifyHelmetOptions {
+  return {
     contentSecurityPolicy: contentSecurityPolicy(API_DIRECTIVES, isProduction),
     // HSTS pins browsers to https for two years, subdomains included, and asks to be
     // preloaded (the preload list requires ≥ 1 year and includeSubDomains). Never in
@@ -93,11 +85,52 @@ export async function installSecurityHeaders (app: App, options: { isProduction:
     xDownloadOptions: true,
     xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
     xPoweredBy: true,
+  }
+}
+
+/**
+ * The headers helmet and the Permissions-Policy hook put on an API response, as one
+ * record, for the replies that never pass through those hooks: errors Node or Fastify
+ * raise before routing (client errors, bad URLs) and an early 408. Computed by running
+ * helmet itself with the same options, so the two can never drift apart.
+ */
+export function securityHeaderSet (options: { isProduction: boolean }): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {}
+  const collector = {
+    setHeader (name: string, value: string | number | readonly string[]) { headers[name] = Array.isArray(value) ? value.join(', ') : String(value) },
+    removeHeader (name: string) { Reflect.deleteProperty(headers, name) },
+  }
+  // The options hold no per-request functions (no nonces), so helmet needs no real request.
+  // @fastify/helmet's types name helmet's CommonJS declarations, this import its ESM ones:
+  // the same shapes, declared twice.
+  helmet(helmetOptions(options.isProduction) as HelmetOptions)({} as never, collector as unknown as ServerResponse, () => {})
+  headers['Permissions-Policy'] = PERMISSIONS_POLICY
+  return headers
+}
+
+export async function installSecurityHeaders (app: App, options: { isProduction: boolean }): Promise<void> {
+  const { isProduction } = options
+  // Routes under /api/docs are added by swagger-ui after this runs; tagging them here
+  // gives them their own policy through helmet's per-route option.
+  app.addHook('onRoute', (route) => {
+    if (route.url === DOCS_PREFIX || route.url?.startsWith(`${DOCS_PREFIX}/`) === true) {
+      route.helmet = { contentSecurityPolicy: contentSecurityPolicy(DOCS_DIRECTIVES, isProduction) }
+    }
   })
+
+  await app.register(fastifyHelmet, { global: true, ...helmetOptions(isProduction) })
 
   // helmet has no Permissions-Policy support; set it beside helmet's headers, early
   // enough that error replies carry it too.
   app.addHook('onRequest', async (_request, reply) => {
     void reply.header('Permissions-Policy', PERMISSIONS_POLICY)
+  })
+
+  // A hook that runs before helmet's (the Host check) and throws leaves its error reply
+  // without the headers; fill in whatever is missing as any reply goes out. Headers
+  // already set, such as the docs pages' own policy, are left alone.
+  const fallback = Object.entries(securityHeaderSet({ isProduction }))
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of fallback) if (!reply.hasHeader(name)) void reply.header(name, value)
   })
 }

@@ -95,7 +95,7 @@ t.test('organisation resources: create, list, retrieve, PUT vs PATCH, rules and 
     t.equal(page1.body.results.length, 4)
     t.match(page1.body.next, /page=2/)
     t.equal(page1.body.previous, null)
-    const page2 = await call('GET', new URL(page1.body.next).pathname + new URL(page1.body.next).search)
+    const page2 = await call('GET', page1.body.next)
     t.equal(page2.body.results.length, 2)
     t.equal(page2.body.next, null)
     t.match(page2.body.previous, /page=1/)

@@ -25,6 +25,7 @@ t.test('health, readiness, docs and error shapes', async (t) => {
   t.equal(missing.statusCode, 404)
   t.equal(missing.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.match(missing.json(), { status: 404, code: 'route_not_found', title: 'Not Found' })
+  t.notOk(missing.body.includes('nothing-here'), 'the path is not echoed')
 })
 
 t.test('X-Correlation-ID is taken when it is a UUID, generated otherwise, and echoed', async (t) => {
