@@ -17,6 +17,7 @@
 //    connection silent both ways after HTTP_CONNECTION_TIMEOUT_MS.
 // A client that misses one gets 408 problem+json and the connection is closed.
 import type { IncomingMessage } from 'node:http'
+import { Socket } from 'node:net'
 import type { Config } from '../../config.ts'
 import type { App } from './app-instance.ts'
 import { clientErrorHandler, frameworkErrorHandler, refuseOnSocket } from './early-errors.ts'
@@ -71,11 +72,13 @@ export function installBodyTimeout (app: App, config: Config): void {
   const securityHeaders = securityHeaderSet({ isProduction: config.isProduction })
   app.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw
-    if (raw.complete || !declaresBody(raw)) {
+    const socket = raw.socket
+    // Only a real connection can trickle; an injected request (app.inject) has a stand-in
+    // socket without byte counts, and a check on it would only ever misfire.
+    if (raw.complete || !declaresBody(raw) || !(socket instanceof Socket)) {
       done()
       return
     }
-    const socket = raw.socket
     let mark = socket.bytesRead
     const timer = setInterval(() => {
       if (raw.complete || socket.destroyed) {
