@@ -20,6 +20,7 @@ import { sql } from 'kysely'
 import { registerWorkflows } from './workflows/index.ts'
 import { createLlmProvider } from './platform/llm/index.ts'
 import { LocalLlmProvider } from './agents/local.provider.ts'
+import { membershipJobAuthorizer } from './modules/identity/job-authorizer.ts'
 import { createObjectStore, type ObjectStore } from './platform/storage/index.ts'
 import { ConflictError } from './platform/errors.ts'
 import { listenFailure } from './platform/startup-error.ts'
@@ -120,6 +121,7 @@ export async function startServices (config: Config, url: string, logger: Logger
     await ensurePlatformSchedules(schedules, registry, config.retention.cron)
     worker = new JobWorker(jobs, schedules, logger, {
       connectionString: url,
+      authorizer: membershipJobAuthorizer(database.db),
       concurrency: config.worker.concurrency,
       heartbeatSeconds: config.worker.heartbeatSeconds,
       sweepIntervalSeconds: config.worker.sweepIntervalSeconds,

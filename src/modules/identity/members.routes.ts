@@ -16,7 +16,7 @@ import { recordAuthEvent } from './audit.ts'
 import { RoleSchema } from './auth.schemas.ts'
 import { createInvite, DEFAULT_INVITE_SECONDS } from './invite.service.ts'
 import type { Role } from './identity.table.ts'
-import { canAssignRole, roleAllows } from './permissions.ts'
+import { canAssignRole, roleMayRun } from './permissions.ts'
 
 const MemberOut = Type.Object({
   user_id: Type.String({ format: 'uuid' }),
@@ -72,7 +72,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db; sch
         throw new ConflictError('This is the last owner; make someone else an owner first.', 'role')
       }
       await trx.updateTable('tenant_membership').set({ role, updated_at: new Date() }).where('user_id', '=', target).execute()
-      return schedules.disableForUser(trx, actor.tenantId, target, (requires) => requires === undefined || roleAllows(role, requires))
+      return schedules.disableForUser(trx, actor.tenantId, target, (requires) => roleMayRun(role, requires))
     })
     await recordAuthEvent(db, requestMeta(request), { kind: 'member_role_changed', userId: actor.userId, tenantId: actor.tenantId, detail: { member: target, role } })
     await afterSchedulesDisabled(request, disabled, target, 'role_changed')

@@ -41,6 +41,15 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   read_only: new Set([...READ, 'profile:write']),
 }
 
+export function isAction (name: string): name is Action {
+  return (ACTIONS as readonly string[]).includes(name)
+}
+
+/** For a job type's `requires`, which the job platform keeps as a plain name. */
+export function roleMayRun (role: Role, requires: string | undefined): boolean {
+  return requires === undefined || (isAction(requires) && roleAllows(role, requires))
+}
+
 export function roleAllows (role: Role, action: Action): boolean {
   return PERMISSIONS[role].has(action)
 }

@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/http/access-control.ts'
 import type { Schedule } from '../../platform/jobs/job.table.ts'
 import type { ScheduleService } from '../../platform/jobs/schedules.ts'
-import { roleAllows } from '../identity/permissions.ts'
+import { roleAllows, roleMayRun } from '../identity/permissions.ts'
 import { assertScopeInTenant } from './scope.ts'
 
 const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
@@ -66,7 +66,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; tenantDb: Db; s
     if (schedule.user_id === null || action === undefined) return
     const userId = schedule.user_id
     const membership = await withTenant(tenantDb, tenantId, (trx) => trx.selectFrom('tenant_membership').select(['role', 'is_active']).where('user_id', '=', userId).executeTakeFirst())
-    if (membership === undefined || !membership.is_active || !roleAllows(membership.role, action)) {
+    if (membership === undefined || !membership.is_active || !roleMayRun(membership.role, action)) {
       throw new ConflictError('This schedule\'s person is no longer a member who may run it; it stays disabled (delete it, or ask them to create their own).', 'enabled')
     }
   }

@@ -7,7 +7,6 @@ import { AppError, ValidationError } from '../errors.ts'
 import type { JsonObject } from '../db/json.ts'
 // Also teaches TypeBox the policy's formats (the range-checked `date`) before Compile runs.
 import { findUnstorable } from '../input/policy.ts'
-import type { Action } from '../../modules/identity/permissions.ts'
 import type { Workflow } from './context.ts'
 
 export interface JobTypeOptions {
@@ -35,16 +34,17 @@ export interface JobTypeOptions {
   /**
    * The permission (permissions.ts) the enqueuing user must still hold when the job runs.
    * Checked against their role at run time: a member demoted or removed after enqueueing
-   * does not get the work done with their old rights.
+   * does not get the work done with their old rights. An action of the permission matrix
+   * (src/modules/identity/permissions.ts), judged by the worker's JobAuthorizer.
    */
-  requires?: Action
+  requires?: string
 }
 
 export interface JobType {
   readonly type: string
   readonly workflow: Workflow
   readonly options: Readonly<Required<Omit<JobTypeOptions, 'payload' | 'heartbeatSeconds' | 'concurrency' | 'description' | 'requires'>>> & {
-    readonly requires: Action | undefined
+    readonly requires: string | undefined
     readonly heartbeatSeconds: number | undefined
     readonly concurrency: number | undefined
     readonly description: string

@@ -8,10 +8,10 @@ import { hostname } from 'node:os'
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import { fromKysely, type JobWithMetadata } from 'pg-boss'
-import { roleAllows } from '../../modules/identity/permissions.ts'
 import type { Db, Executor } from '../db/database.ts'
 import { withTenant } from '../db/tenant.ts'
 import { toJson, type JsonObject } from '../db/json.ts'
+import type { JobAuthorizer } from './authorizer.ts'
 import type { PgBoss } from './boss.ts'
 import type { ExecutionContext, LogOptions } from './context.ts'
 import { mirrorFailure, readDelivery } from './delivery.ts'
@@ -36,6 +36,8 @@ export interface RunnerDeps {
   tenantDb: Db
   boss: PgBoss
   registry: JobRegistry
+  /** May the user who asked for a job still run it? (The identity module answers.) */
+  authorizer: JobAuthorizer
   logger: Logger
   enqueue(executor: Executor, input: EnqueueInput): Promise<EnqueueResult>
 }
@@ -174,18 +176,12 @@ export class JobRunner {
     }
   }
 
-  /** The permission matrix again, at run time, against the user's current role. */
+  /** The permission the job type requires, asked again at run time for its user. */
   async #assertStillAllowed (jobType: JobType, job: Job): Promise<void> {
     const action = jobType.options.requires
     if (action === undefined || job.user_id === null || job.tenant_id === null) return
-    const membership = await this.#deps.db.selectFrom('tenant_membership as m')
-      .innerJoin('app_user as u', 'u.id', 'm.user_id')
-      .select(['m.role', 'm.is_active', 'u.is_active as user_active'])
-      .where('m.tenant_id', '=', job.tenant_id).where('m.user_id', '=', job.user_id)
-      .executeTakeFirst()
-    if (membership === undefined || !membership.is_active || !membership.user_active || !roleAllows(membership.role, action)) {
-      throw new PermanentJobError(`The user who asked for this job no longer has permission for ${action} in this workspace (role now: ${membership?.role ?? 'none'}).`)
-    }
+    const refusal = await this.#deps.authorizer.refusal({ tenantId: job.tenant_id, userId: job.user_id, action })
+    if (refusal !== undefined) throw new PermanentJobError(refusal)
   }
 
   #context (job: Job, signal: AbortSignal): ExecutionContext {

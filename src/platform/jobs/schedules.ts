@@ -15,7 +15,6 @@ import { PGBOSS_SCHEMA } from './boss.ts'
 import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
 import type { Schedule } from './job.table.ts'
 import type { JobRegistry } from './registry.ts'
-import type { Action } from '../../modules/identity/permissions.ts'
 
 export const FIRE_QUEUE = 'afterresume.schedule_fire'
 
@@ -159,7 +158,7 @@ export class ScheduleService {
    * refused). Returns their ids: pass them to `unmirror` once the transaction commits —
    * until then a firing re-reads the row and finds it disabled.
    */
-  async disableForUser (executor: Executor, tenantId: string, userId: string, mayRun: (requires: Action | undefined) => boolean): Promise<string[]> {
+  async disableForUser (executor: Executor, tenantId: string, userId: string, mayRun: (requires: string | undefined) => boolean): Promise<string[]> {
     const rows = await executor.selectFrom('schedule').select(['id', 'job_type'])
       .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('enabled', '=', true)
       .forUpdate().execute()
@@ -172,7 +171,7 @@ export class ScheduleService {
   }
 
   /** The permission a job type's jobs are run with (undefined: none, or an unknown type). */
-  requiredAction (jobType: string): Action | undefined {
+  requiredAction (jobType: string): string | undefined {
     return this.#deps.registry.has(jobType) ? this.#deps.registry.require(jobType).options.requires : undefined
   }
 

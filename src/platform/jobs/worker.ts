@@ -2,6 +2,7 @@
 // schedules, and sweeps up after crashes. `serve` runs it beside the API; `worker` alone.
 import type { Logger } from 'pino'
 import type { PgBoss } from './boss.ts'
+import type { JobAuthorizer } from './authorizer.ts'
 import { CancelListener } from './cancellation.ts'
 import type { JobPlatform } from './platform.ts'
 import { JobRunner } from './runner.ts'
@@ -11,6 +12,7 @@ import { sweepOrphanedJobs } from './sweeper.ts'
 
 export interface WorkerOptions {
   connectionString: string
+  authorizer: JobAuthorizer
   concurrency: number
   heartbeatSeconds: number
   sweepIntervalSeconds: number
@@ -37,6 +39,7 @@ export class JobWorker {
       tenantDb: platform.tenantDb,
       boss: platform.boss,
       registry: platform.registry,
+      authorizer: options.authorizer,
       logger,
       enqueue: (executor, input) => platform.enqueue(executor, input),
     }, options)
