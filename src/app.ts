@@ -12,6 +12,7 @@ import type { App } from './platform/http/app-instance.ts'
 import { correlationIdFor, installCorrelation } from './platform/http/correlation.ts'
 import { installProblemHandler } from './platform/http/problem-handler.ts'
 import { installAllowedHosts } from './platform/http/allowed-hosts.ts'
+import { installJsonBody } from './platform/http/json-body.ts'
 import type { JobPlatform } from './platform/jobs/platform.ts'
 import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
@@ -70,6 +71,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
 
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
   installCorrelation(app)
+  installJsonBody(app)
   installAllowedHosts(app, deps.config.allowedHosts)
   // Before access control, whose onRequest hook must run after these: error replies carry
   // the security headers, preflights are answered unauthenticated, floods are limited first.
