@@ -19,6 +19,7 @@ import type { Role } from '../../modules/identity/identity.table.ts'
 import { roleAllows, STAFF_ACTIONS, STAFF_IN_ANY_TENANT, type Action, type StaffAction } from '../../modules/identity/permissions.ts'
 import { checkServiceToken } from '../../modules/identity/service-token.ts'
 import type { App } from './app-instance.ts'
+import { routePath } from './route-path.ts'
 
 export interface Principal {
   userId: string
@@ -88,7 +89,8 @@ export async function installAccessControl (app: App, deps: { config: Config; db
   })
 
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? ''
+    // The route that will run, not the raw target (route-path.ts: absolute-form targets).
+    const path = routePath(request)
     if (path.startsWith('/api/') && !config.auth.skipServiceAuth && !SERVICE_TOKEN_EXEMPT.some((prefix) => path.startsWith(prefix))) {
       const header = request.headers['x-service-token']
       const verdict = checkServiceToken(typeof header === 'string' ? header : undefined, config.auth.serviceSecret)

@@ -15,6 +15,7 @@ import { AppError } from '../errors.ts'
 import { recordAuthEvent } from '../../modules/identity/audit.ts'
 import { requestMeta } from './access-control.ts'
 import type { App } from './app-instance.ts'
+import { routePath } from './route-path.ts'
 
 export interface RateLimit {
   /** Names the counter; routes with the same group share one allowance per client. */
@@ -59,14 +60,13 @@ function pathOf (url: string): string {
 export function limitsFor (request: FastifyRequest): RateLimit[] {
   const limits: RateLimit[] = []
   const own = request.routeOptions.config.rateLimit
-  // The matched route's pattern, not the raw URL, so "/api/auth/login/" and
-  // "/api/auth/login?x" are the same route; unmatched URLs fall back to their path.
-  const path = pathOf(request.routeOptions.url ?? request.url)
+  // The matched route's pattern, never the raw target (route-path.ts), so
+  // "/api/auth/login/", "/api/auth/login?x" and "http://host/api/auth/login" are one route.
+  const path = pathOf(routePath(request))
   const byPath = PATH_LIMITS.find((rule) => rule.method === request.method && rule.path === path)?.limit
   const group = own ?? byPath
   if (group !== undefined) limits.push(group)
-  const rawPath = pathOf(request.url)
-  if (rawPath.startsWith('/api/') && !UNLIMITED_PATHS.has(rawPath)) limits.push(DEFAULT_CLIENT_LIMIT)
+  if (path.startsWith('/api/') && !UNLIMITED_PATHS.has(path)) limits.push(DEFAULT_CLIENT_LIMIT)
   return limits
 }
 
@@ -140,7 +140,7 @@ export function installRateLimits (app: App, deps: { db: Db }): void {
       await recordAuthEvent(db, requestMeta(request), {
         kind: 'rate_limited',
         outcome: 'denied',
-        detail: { group: limit.group, max: limit.max, window_seconds: limit.windowSeconds, method: request.method, path: pathOf(request.routeOptions.url ?? request.url) },
+        detail: { group: limit.group, max: limit.max, window_seconds: limit.windowSeconds, method: request.method, path: pathOf(routePath(request)) },
       }).catch((error: unknown) => { request.log.error({ err: error }, 'could not audit a rate limit') })
     }
     throw new AppError(429, 'rate_limited',
