@@ -13,6 +13,7 @@ import { correlationIdFor, installCorrelation } from './platform/http/correlatio
 import { installProblemHandler } from './platform/http/problem-handler.ts'
 import { installAllowedHosts } from './platform/http/allowed-hosts.ts'
 import { installJsonBody } from './platform/http/json-body.ts'
+import { trustProxyOption } from './platform/http/trust-proxy.ts'
 import type { JobPlatform } from './platform/jobs/platform.ts'
 import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
@@ -66,7 +67,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     // Fastify's default silently strips unknown properties; we refuse them instead, so a
     // body carrying tenant_id, role or is_staff is a 400 naming the field (mass assignment).
     ajv: { customOptions: { removeAdditional: false } },
-    trustProxy: deps.config.http.trustProxy,
+    trustProxy: trustProxyOption(deps.config.http.trustProxy),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
@@ -77,7 +78,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   // the security headers, preflights are answered unauthenticated, floods are limited first.
   await installSecurityHeaders(app, { isProduction: deps.config.isProduction })
   await installCors(app, deps.config.http)
-  installRateLimits(app, { db: deps.db })
+  installRateLimits(app, { db: deps.db, limits: deps.config.http.rateLimits })
 
   await app.register(swagger, {
     openapi: {

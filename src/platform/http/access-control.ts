@@ -119,6 +119,22 @@ function serviceTokenMessage (verdict: string): string {
   }
 }
 
+/**
+ * The user a request's access token names, if its signature, issuer, audience and expiry
+ * hold — no database, no audit. Whether the session is still live is authenticate()'s
+ * question; this is for counting (rate limits) before that work is done.
+ */
+export async function bearerSubject (request: FastifyRequest): Promise<string | undefined> {
+  const header = request.headers.authorization
+  if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) return undefined
+  try {
+    const claims = await request.jwtVerify<AccessClaims>()
+    return claims.typ === 'access' && UUID.test(claims.sub) ? claims.sub : undefined
+  } catch {
+    return undefined
+  }
+}
+
 async function authenticate (request: FastifyRequest, db: Db): Promise<Principal> {
   const header = request.headers.authorization
   if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) {

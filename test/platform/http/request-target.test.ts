@@ -97,3 +97,26 @@ t.test('no spelling of a guarded path gets past X-Service-Token', async (t) => {
   const clients = await services.database.db.selectFrom('client').select('id').execute()
   t.same(clients, [], 'no client was created')
 })
+
+t.test('no spelling gets past an exhausted rate limit', async (t) => {
+  const services = await startTestServices(t, { env: { RATE_LIMIT_PER_MINUTE: '2', RATE_LIMIT_PER_USER_PER_MINUTE: '2' } })
+  const app = await buildTestApp(t, services)
+  const user = await signUp(app, services)
+  const port = await listen(app)
+  // One minute windows: start with enough of one left for the whole test.
+  const left = 60_000 - (Date.now() % 60_000)
+  if (left < 15_000) await new Promise((resolve) => setTimeout(resolve, left + 50))
+
+  const cases = [
+    { who: 'an anonymous client (per address)', method: 'GET', path: '/api/openapi.json/', headers: {} },
+    { who: 'a signed-in user (per user)', method: 'POST', path: '/api/skills/recompute/', headers: user.headers },
+  ]
+  for (const { who, method, path, headers } of cases) {
+    for (let i = 1; i <= 2; i++) t.equal((await send(port, method, path, headers)).status, method === 'GET' ? 200 : 202, `${who}: request ${i} of 2`)
+    t.equal((await send(port, method, path, headers)).status, 429, `${who}: the 3rd is refused`)
+    for (const target of spellings(port, path)) {
+      const answer = await send(port, method, target, headers)
+      t.ok(answer.status === 429 || answer.status === 400, `${who}: ${method} ${target} → ${answer.status} ${answer.code ?? ''}`)
+    }
+  }
+})
