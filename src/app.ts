@@ -15,6 +15,8 @@ import { installAllowedHosts } from './platform/http/allowed-hosts.ts'
 import { installInputGuard } from './platform/http/input-guard.ts'
 import { inputValidatorFactory } from './platform/http/input-validation.ts'
 import { installBodyTimeout, serverOptions } from './platform/http/server-limits.ts'
+import { installJsonBody } from './platform/http/json-body.ts'
+import { trustProxyOption } from './platform/http/trust-proxy.ts'
 import type { JobPlatform } from './platform/jobs/platform.ts'
 import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
@@ -73,19 +75,20 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     // The input policy (src/platform/input/policy.ts): its formats, and coercion for
     // params and query strings only.
     schemaController: { compilersFactory: { buildValidator: inputValidatorFactory() } },
-    trustProxy: deps.config.http.trustProxy,
+    trustProxy: trustProxyOption(deps.config.http.trustProxy),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installBodyTimeout(app, deps.config)
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
   installCorrelation(app)
+  installJsonBody(app)
   installAllowedHosts(app, deps.config.allowedHosts)
   installInputGuard(app)
   // Before access control, whose onRequest hook must run after these: error replies carry
   // the security headers, preflights are answered unauthenticated, floods are limited first.
   await installSecurityHeaders(app, { isProduction: deps.config.isProduction })
   await installCors(app, deps.config.http)
-  installRateLimits(app, { db: deps.db })
+  installRateLimits(app, { db: deps.db, limits: deps.config.http.rateLimits })
 
   await app.register(swagger, {
     openapi: {

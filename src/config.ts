@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { normalizeCron } from './platform/jobs/schedules.ts'
+import { isIP } from 'node:net'
 
 type Kind = 'string' | 'int' | 'bool' | 'list' | 'url'
 
@@ -35,13 +36,19 @@ export const SETTINGS = {
   REFRESH_TOKEN_TTL_DAYS: { kind: 'int', default: '14', help: 'Lifetime of a sign-in (refresh-token family).' },
   CORS_ALLOWED_ORIGINS: { kind: 'list', default: '', help: 'Comma-separated origins allowed to call the API cross-origin (empty: same origin only).' },
   CSRF_TRUSTED_ORIGINS: { kind: 'list', default: '', help: 'Origins allowed to make cookie-authenticated POSTs (refresh, logout) besides the API\'s own.' },
-  TRUST_PROXY: { kind: 'bool', default: 'false', help: 'Believe X-Forwarded-For (only behind a proxy you run): rate limits and audit then use the forwarded client address.' },
+  TRUST_PROXY: { kind: 'string', default: 'false', help: 'Whom to believe about X-Forwarded-For (only proxies you run): `false`; `true` (any hop: the leftmost address); a hop count such as `1` (the address your one proxy saw); or a comma list of proxy addresses/CIDRs. Rate limits and audit then use the forwarded client address.' },
   HTTP_HEADERS_TIMEOUT_MS: { kind: 'int', default: '20000', help: 'Time a client has to send a request\'s line and headers (default 20 s); then 408 and the connection is closed.' },
   HTTP_BODY_TIMEOUT_MS: { kind: 'int', default: '30000', help: 'A request body must keep coming: in every window this long (default 30 s) at least HTTP_BODY_MIN_BYTES_PER_SECOND × the window must arrive, or 408 and close. 0 turns the check off.' },
   HTTP_BODY_MIN_BYTES_PER_SECOND: { kind: 'int', default: '1024', help: 'The slowest body upload accepted, averaged over each HTTP_BODY_TIMEOUT_MS window (default 1 KiB/s; 0: any progress at all will do).' },
   HTTP_REQUEST_TIMEOUT_MS: { kind: 'int', default: '600000', help: 'Time a client has to send a whole request, body included (default 10 min: MAX_UPLOAD_BYTES of 25 MiB at about 350 kbit/s); then 408. 0: no limit.' },
   HTTP_KEEP_ALIVE_TIMEOUT_MS: { kind: 'int', default: '72000', help: 'How long an idle keep-alive connection stays open (default 72 s: longer than the 60 s idle timeout of common load balancers, so they never reuse a connection we are closing).' },
   HTTP_CONNECTION_TIMEOUT_MS: { kind: 'int', default: '120000', help: 'A connection with no traffic either way for this long is closed (default 2 min), e.g. a client that stopped reading a download. 0: never.' },
+  RATE_LIMIT_PER_MINUTE: { kind: 'int', default: '600', help: '/api/* requests a minute from one client address that carry no valid access token.' },
+  RATE_LIMIT_PER_USER_PER_MINUTE: { kind: 'int', default: '600', help: '/api/* requests a minute from one signed-in user, from whatever addresses (instead of the per-address limit, so users behind one NAT address do not share one allowance).' },
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: { kind: 'int', default: '10', help: 'Sign-in attempts (login and script token together) a minute from one client address.' },
+  RATE_LIMIT_SIGNUP_PER_MINUTE: { kind: 'int', default: '5', help: 'Signups a minute from one client address.' },
+  RATE_LIMIT_REFRESH_PER_MINUTE: { kind: 'int', default: '30', help: 'Token refreshes a minute from one client address.' },
+  RATE_LIMIT_INVITES_PER_HOUR: { kind: 'int', default: '20', help: 'Invites created an hour from one client address.' },
   MAINTENANCE_MODE: { kind: 'bool', default: 'false', help: 'Writes answer 503 for everyone but staff.' },
   DISABLE_SHARING: { kind: 'bool', default: 'false', help: 'Turn share-link creation and access off.' },
   ADMIN_IP_ALLOWLIST: { kind: 'list', default: '', help: 'Comma-separated client IPs allowed on staff/system routes (empty: any).' },
@@ -101,7 +108,7 @@ export interface Config {
   readonly http: {
     readonly corsAllowedOrigins: readonly string[]
     readonly csrfTrustedOrigins: readonly string[]
-    readonly trustProxy: boolean
+    readonly trustProxy: TrustProxy
     /** HTTP_*_TIMEOUT_MS and the body rate: what server-limits.ts gives Node and Fastify. */
     readonly timeouts: {
       readonly headersMs: number
@@ -111,6 +118,7 @@ export interface Config {
       readonly keepAliveMs: number
       readonly connectionMs: number
     }
+    readonly rateLimits: RateLimitSettings
   }
   readonly flags: {
     readonly maintenanceMode: boolean
@@ -147,6 +155,19 @@ export interface Config {
     readonly cron: string
     readonly batchSize: number
   }
+}
+
+/** Fastify's trustProxy: off, any hop, the last N hops, or these proxy addresses. */
+export type TrustProxy = boolean | number | readonly string[]
+
+/** Allowances per window; which client or user each counts against is rate-limit.ts's business. */
+export interface RateLimitSettings {
+  readonly perMinute: number
+  readonly perUserPerMinute: number
+  readonly signInPerMinute: number
+  readonly signupPerMinute: number
+  readonly refreshPerMinute: number
+  readonly invitesPerHour: number
 }
 
 /** Every problem found, so an operator fixes them all in one go rather than one per restart. */
@@ -257,8 +278,9 @@ export function loadConfig (env: Env = process.env): Config {
     http: {
       corsAllowedOrigins: r.list('CORS_ALLOWED_ORIGINS'),
       csrfTrustedOrigins: r.list('CSRF_TRUSTED_ORIGINS'),
-      trustProxy: r.bool('TRUST_PROXY'),
+      trustProxy: readTrustProxy(r),
       timeouts: readHttpTimeouts(r),
+      rateLimits: readRateLimits(r),
     },
     flags: {
       maintenanceMode: r.bool('MAINTENANCE_MODE'),
@@ -281,6 +303,41 @@ export function loadConfig (env: Env = process.env): Config {
   // Only generated once the rest is known to be valid, so a failing validate-env writes nothing.
   secretKey ??= developmentSecret(dataDir)
   return { ...config, secretKey, auth: { ...config.auth, serviceSecret: r.string('SERVICE_TO_SERVICE_SECRET') ?? secretKey } }
+}
+
+// proxy-addr's names for address ranges, accepted in the list beside addresses and CIDRs.
+const PROXY_ADDRESS_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+function readTrustProxy (r: Reader): TrustProxy {
+  const value = (r.string('TRUST_PROXY') ?? 'false').toLowerCase()
+  if (['true', 'yes', 'on'].includes(value)) return true
+  if (['false', 'no', 'off'].includes(value)) return false
+  // A number is a hop count (Fastify/proxy-addr): 1 believes the address the one proxy in
+  // front saw, not whatever the client wrote further left. 0 believes no one.
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value)
+  const addresses = value.split(',').map((a) => a.trim()).filter(Boolean)
+  const isProxyAddress = (a: string): boolean => PROXY_ADDRESS_NAMES.includes(a) || isIP(a.replace(/\/\d{1,3}$/, '')) !== 0
+  if (addresses.length === 0 || !addresses.every(isProxyAddress)) {
+    r.problems.push(`TRUST_PROXY must be true, false, a hop count or a comma list of proxy addresses (got "${value}").`)
+    return false
+  }
+  return addresses
+}
+
+function readRateLimits (r: Reader): RateLimitSettings {
+  const atLeastOne = (name: SettingName): number => {
+    const n = r.int(name)
+    if (n < 1) r.problems.push(`${name} must be at least 1 (it is an allowance per window).`)
+    return n
+  }
+  return {
+    perMinute: atLeastOne('RATE_LIMIT_PER_MINUTE'),
+    perUserPerMinute: atLeastOne('RATE_LIMIT_PER_USER_PER_MINUTE'),
+    signInPerMinute: atLeastOne('RATE_LIMIT_SIGN_IN_PER_MINUTE'),
+    signupPerMinute: atLeastOne('RATE_LIMIT_SIGNUP_PER_MINUTE'),
+    refreshPerMinute: atLeastOne('RATE_LIMIT_REFRESH_PER_MINUTE'),
+    invitesPerHour: atLeastOne('RATE_LIMIT_INVITES_PER_HOUR'),
+  }
 }
 
 function readLlm (r: Reader, provider: string): Config['llm'] {

@@ -4,6 +4,7 @@
 // stop the embedded server last.
 import type { App } from './platform/http/app-instance.ts'
 import type { Config } from './config.ts'
+import { installGracefulClose } from './platform/http/graceful-close.ts'
 import { buildApp } from './app.ts'
 import { connectDatabase, type DatabaseHandle } from './platform/db/database.ts'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts'
@@ -216,6 +217,7 @@ export async function startServer (config: Config, logger: Logger, roles: { api:
         logger,
         readiness: readinessChecks(services),
       })
+      installGracefulClose(app)
       await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => { throw listenFailure(error, config.host, config.port) })
     }
   } catch (error) {

@@ -41,3 +41,17 @@ t.test('HTTP timeouts: documented defaults, and combinations Node would refuse a
   t.ok(error.problems.some((p) => p.includes('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS')))
   t.equal(loadConfig({ DATA_DIR: dataDir(), HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '0' }).http.timeouts.requestMs, 0, '0 turns the request ceiling off')
 })
+
+t.test('TRUST_PROXY: true, false, a hop count or proxy addresses; rate limits at least 1', async (t) => {
+  const trust = (value: string) => loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: value }).http.trustProxy
+  t.equal(trust('true'), true)
+  t.equal(trust('false'), false)
+  t.equal(trust('0'), false, 'zero hops trusts no one')
+  t.equal(trust('1'), 1, 'a number is a hop count, no longer "true"')
+  t.same(trust('10.0.0.1, 10.0.0.0/8,loopback, ::1'), ['10.0.0.1', '10.0.0.0/8', 'loopback', '::1'])
+  const error = t.throws(() => loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: 'proxy.internal', RATE_LIMIT_PER_MINUTE: '0' })) as ConfigError
+  t.ok(error.problems.some((p) => p.startsWith('TRUST_PROXY must be true, false, a hop count or a comma list')))
+  t.ok(error.problems.some((p) => p.startsWith('RATE_LIMIT_PER_MINUTE must be at least 1')))
+  const limits = loadConfig({ DATA_DIR: dataDir() }).http.rateLimits
+  t.same(limits, { perMinute: 600, perUserPerMinute: 600, signInPerMinute: 10, signupPerMinute: 5, refreshPerMinute: 30, invitesPerHour: 20 }, 'the defaults are the limits as they were')
+})

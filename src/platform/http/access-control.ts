@@ -19,6 +19,7 @@ import type { Role } from '../../modules/identity/identity.table.ts'
 import { roleAllows, STAFF_ACTIONS, STAFF_IN_ANY_TENANT, type Action, type StaffAction } from '../../modules/identity/permissions.ts'
 import { checkServiceToken } from '../../modules/identity/service-token.ts'
 import type { App } from './app-instance.ts'
+import { routePath } from './route-path.ts'
 
 export interface Principal {
   userId: string
@@ -88,7 +89,8 @@ export async function installAccessControl (app: App, deps: { config: Config; db
   })
 
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? ''
+    // The route that will run, not the raw target (route-path.ts: absolute-form targets).
+    const path = routePath(request)
     if (path.startsWith('/api/') && !config.auth.skipServiceAuth && !SERVICE_TOKEN_EXEMPT.some((prefix) => path.startsWith(prefix))) {
       const header = request.headers['x-service-token']
       const verdict = checkServiceToken(typeof header === 'string' ? header : undefined, config.auth.serviceSecret)
@@ -114,6 +116,22 @@ function serviceTokenMessage (verdict: string): string {
     case 'future': return 'X-Service-Token is dated more than 300 seconds ahead.'
     case 'malformed': return 'X-Service-Token must look like "<unix-seconds>:<64 hex digits>".'
     default: return 'X-Service-Token signature is not valid.'
+  }
+}
+
+/**
+ * The user a request's access token names, if its signature, issuer, audience and expiry
+ * hold — no database, no audit. Whether the session is still live is authenticate()'s
+ * question; this is for counting (rate limits) before that work is done.
+ */
+export async function bearerSubject (request: FastifyRequest): Promise<string | undefined> {
+  const header = request.headers.authorization
+  if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) return undefined
+  try {
+    const claims = await request.jwtVerify<AccessClaims>()
+    return claims.typ === 'access' && UUID.test(claims.sub) ? claims.sub : undefined
+  } catch {
+    return undefined
   }
 }
 

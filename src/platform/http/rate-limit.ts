@@ -1,20 +1,30 @@
-// Rate limits per client address, counted in PostgreSQL (counters.ts, fixed windows) so
-// they hold however many API instances run: a limit kept in process memory would give
-// every replica its own allowance.
+// Rate limits, counted in PostgreSQL (counters.ts, fixed windows) so they hold however
+// many API instances run: a limit kept in process memory would give every replica its
+// own allowance. The numbers are settings (RATE_LIMIT_* in config.ts).
 //
-// Every /api/* request counts against a generous per-client limit; some routes also
-// count against a stricter group of their own — the sign-in, signup, refresh and invite
-// routes by path (below), and any route that sets `config.rateLimit`. Over a limit the
-// request ends with 429 problem+json and Retry-After before access control or the
-// handler runs, so floods of unauthenticated requests are refused as cheaply as possible.
+// Whom a request counts against:
+//  - every /api/* request counts against one general allowance: a signed-in user's own
+//    (RATE_LIMIT_PER_USER_PER_MINUTE, from whatever addresses), or, with no valid access
+//    token, its client address's (RATE_LIMIT_PER_MINUTE). So an office behind one NAT
+//    address is as many clients as it has users, while one token spread over many
+//    addresses is still one client. The user is read from the access token's signature
+//    alone (no database), so floods are refused before access control looks anything up;
+//    a token whose session has ended counts against its user and is then refused there.
+//  - some routes also count against a stricter group, per client address: sign-in,
+//    signup, refresh and invites (by path, below) and any route with `config.rateLimit`.
+//    These guard against guessing and farming, which is done from addresses.
+// Over a limit the request ends with 429 problem+json and Retry-After before access
+// control or the handler runs.
 import { isIPv6 } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { RateLimitSettings } from '../../config.ts'
 import { hitCounter, type WindowCount } from '../db/counters.ts'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../errors.ts'
 import { recordAuthEvent } from '../../modules/identity/audit.ts'
-import { requestMeta } from './access-control.ts'
+import { bearerSubject, requestMeta } from './access-control.ts'
 import type { App } from './app-instance.ts'
+import { routePath } from './route-path.ts'
 
 export interface RateLimit {
   /** Names the counter; routes with the same group share one allowance per client. */
@@ -25,26 +35,37 @@ export interface RateLimit {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** A stricter limit for this route, per client address, on top of the /api/* default. */
+    /** A stricter limit for this route, per client address, on top of the general one. */
     rateLimit?: RateLimit
   }
 }
 
-/** What any one client may send to /api/* in total. */
-export const DEFAULT_CLIENT_LIMIT: RateLimit = { group: 'api', max: 600, windowSeconds: 60 }
+export interface RateLimitRules {
+  /** What one client address may send to /api/* in total without a valid access token. */
+  perAddress: RateLimit
+  /** What one signed-in user may send to /api/* in total, from any address. */
+  perUser: RateLimit
+  /** Stricter groups matched by method and route path. */
+  paths: ReadonlyArray<{ method: string; path: string; limit: RateLimit }>
+}
 
-// Password guessing, account farming and refresh-token grinding are what attackers do
-// with these routes, so they get far smaller allowances. They are matched here by path
-// so the limits live in one place with the default; login and the script token endpoint
-// share a group, so alternating between them buys no extra guesses.
-const SIGN_IN: RateLimit = { group: 'sign-in', max: 10, windowSeconds: 60 }
-export const PATH_LIMITS: ReadonlyArray<{ method: string; path: string; limit: RateLimit }> = [
-  { method: 'POST', path: '/api/auth/login', limit: SIGN_IN },
-  { method: 'POST', path: '/api/auth/token', limit: SIGN_IN },
-  { method: 'POST', path: '/api/auth/signup', limit: { group: 'signup', max: 5, windowSeconds: 60 } },
-  { method: 'POST', path: '/api/auth/token/refresh', limit: { group: 'refresh', max: 30, windowSeconds: 60 } },
-  { method: 'POST', path: '/api/invites', limit: { group: 'invites', max: 20, windowSeconds: 3600 } },
-]
+export function rateLimitRules (settings: RateLimitSettings): RateLimitRules {
+  // Password guessing, account farming and refresh-token grinding are what attackers do
+  // with these routes, so they get far smaller allowances. Login and the script token
+  // endpoint share a group, so alternating between them buys no extra guesses.
+  const signIn: RateLimit = { group: 'sign-in', max: settings.signInPerMinute, windowSeconds: 60 }
+  return {
+    perAddress: { group: 'api', max: settings.perMinute, windowSeconds: 60 },
+    perUser: { group: 'user', max: settings.perUserPerMinute, windowSeconds: 60 },
+    paths: [
+      { method: 'POST', path: '/api/auth/login', limit: signIn },
+      { method: 'POST', path: '/api/auth/token', limit: signIn },
+      { method: 'POST', path: '/api/auth/signup', limit: { group: 'signup', max: settings.signupPerMinute, windowSeconds: 60 } },
+      { method: 'POST', path: '/api/auth/token/refresh', limit: { group: 'refresh', max: settings.refreshPerMinute, windowSeconds: 60 } },
+      { method: 'POST', path: '/api/invites', limit: { group: 'invites', max: settings.invitesPerHour, windowSeconds: 3600 } },
+    ],
+  }
+}
 
 // Load balancers and orchestrators poll these from one address, and liveness must not
 // depend on a database write succeeding.
@@ -55,19 +76,28 @@ function pathOf (url: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
 }
 
-/** The limits a request counts against, the route's own group (if any) first. */
-export function limitsFor (request: FastifyRequest): RateLimit[] {
-  const limits: RateLimit[] = []
+/** A limit and the counter it is kept in. */
+export interface Counted { limit: RateLimit; bucket: string }
+
+/**
+ * The counters a request counts against, the route's own group (if any) first.
+ * `user` is the signed-in user the access token names, if any.
+ */
+export function limitsFor (request: FastifyRequest, rules: RateLimitRules, user: string | undefined): Counted[] {
+  const client = clientKey(request.ip)
+  const counted: Counted[] = []
   const own = request.routeOptions.config.rateLimit
-  // The matched route's pattern, not the raw URL, so "/api/auth/login/" and
-  // "/api/auth/login?x" are the same route; unmatched URLs fall back to their path.
-  const path = pathOf(request.routeOptions.url ?? request.url)
-  const byPath = PATH_LIMITS.find((rule) => rule.method === request.method && rule.path === path)?.limit
-  const group = own ?? byPath
-  if (group !== undefined) limits.push(group)
-  const rawPath = pathOf(request.url)
-  if (rawPath.startsWith('/api/') && !UNLIMITED_PATHS.has(rawPath)) limits.push(DEFAULT_CLIENT_LIMIT)
-  return limits
+  // The matched route's pattern, never the raw target (route-path.ts), so
+  // "/api/auth/login/", "/api/auth/login?x" and "http://host/api/auth/login" are one route.
+  const path = pathOf(routePath(request))
+  const group = own ?? rules.paths.find((rule) => rule.method === request.method && rule.path === path)?.limit
+  if (group !== undefined) counted.push({ limit: group, bucket: `rate:${group.group}:${client}` })
+  if (path.startsWith('/api/') && !UNLIMITED_PATHS.has(path)) {
+    counted.push(user === undefined
+      ? { limit: rules.perAddress, bucket: `rate:${rules.perAddress.group}:${client}` }
+      : { limit: rules.perUser, bucket: `rate:${rules.perUser.group}:${user}` })
+  }
+  return counted
 }
 
 /**
@@ -109,16 +139,16 @@ function describe (reply: FastifyReply, limit: RateLimit, count: WindowCount): v
   void reply.header('RateLimit-Reset', String(secondsUntil(count.resetAt)))
 }
 
-export function installRateLimits (app: App, deps: { db: Db }): void {
+export function installRateLimits (app: App, deps: { db: Db; limits: RateLimitSettings }): void {
   const { db } = deps
+  const rules = rateLimitRules(deps.limits)
   app.addHook('onRequest', async (request, reply) => {
-    const limits = limitsFor(request)
+    const limits = limitsFor(request, rules, await bearerSubject(request))
     if (limits.length === 0) return
-    const client = clientKey(request.ip)
     const counts: Array<{ limit: RateLimit; count: WindowCount }> = []
     try {
-      for (const limit of limits) {
-        counts.push({ limit, count: await hitCounter(db, `rate:${limit.group}:${client}`, limit.windowSeconds) })
+      for (const { limit, bucket } of limits) {
+        counts.push({ limit, count: await hitCounter(db, bucket, limit.windowSeconds) })
       }
     } catch (error) {
       // The limiter protects the service; it must not be what takes it down. A request
@@ -140,11 +170,12 @@ export function installRateLimits (app: App, deps: { db: Db }): void {
       await recordAuthEvent(db, requestMeta(request), {
         kind: 'rate_limited',
         outcome: 'denied',
-        detail: { group: limit.group, max: limit.max, window_seconds: limit.windowSeconds, method: request.method, path: pathOf(request.routeOptions.url ?? request.url) },
+        detail: { group: limit.group, max: limit.max, window_seconds: limit.windowSeconds, method: request.method, path: pathOf(routePath(request)) },
       }).catch((error: unknown) => { request.log.error({ err: error }, 'could not audit a rate limit') })
     }
+    const whose = limit === rules.perUser ? 'for your account' : 'from your address'
     throw new AppError(429, 'rate_limited',
-      `Too many requests (${limit.group}) from your address: the limit is ${limit.max} per ${per(limit.windowSeconds)}. Try again in ${retryAfter} seconds.`,
+      `Too many requests (${limit.group}) ${whose}: the limit is ${limit.max} per ${per(limit.windowSeconds)}. Try again in ${retryAfter} seconds.`,
       { headers: { 'Retry-After': String(retryAfter) } })
   })
 }

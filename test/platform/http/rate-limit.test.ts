@@ -1,6 +1,6 @@
 import t from 'tap'
 import { clientKey } from '../../../src/platform/http/rate-limit.ts'
-import { serviceHeader } from '../../helpers/auth.ts'
+import { serviceHeader, signUp, type TestUser } from '../../helpers/auth.ts'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 
 // Counters are fixed windows aligned to the clock (date_bin from 2000-01-01), so a burst
@@ -56,7 +56,8 @@ t.test('limits are checked before access control, and routes can declare their o
   const app = await buildTestApp(t, services)
   app.get('/api/test/guarded', { config: { access: 'profile:read', rateLimit: { group: 'test-guarded', max: 2, windowSeconds: 3600 } } }, async () => ({ ok: true }))
   app.get('/api/test/open', { config: { public: true } }, async () => ({ ok: true }))
-  await freshWindow(3600, 8)
+  // Retry-After is checked to run past a minute, so a minute of the hour must be left.
+  await freshWindow(3600, 70)
 
   for (let i = 1; i <= 2; i++) {
     const response = await app.inject({ method: 'GET', url: '/api/test/guarded' })
@@ -109,6 +110,85 @@ t.test('the client key is the socket address unless TRUST_PROXY is set', async (
     const event = await services.database.db.selectFrom('auth_event').select('ip').where('kind', '=', 'rate_limited').executeTakeFirstOrThrow()
     t.equal(event.ip, '203.0.113.1', 'the audit row names the forwarded client')
   })
+})
+
+t.test('the limits are settings', async (t) => {
+  const services = await startTestServices(t, { env: { RATE_LIMIT_PER_MINUTE: '3', RATE_LIMIT_SIGN_IN_PER_MINUTE: '2' } })
+  const app = await buildTestApp(t, services)
+  app.get('/api/test/open', { config: { public: true } }, async () => ({ ok: true }))
+  await freshWindow(60, 8)
+
+  const open = () => app.inject({ method: 'GET', url: '/api/test/open', remoteAddress: '192.0.2.1', headers: serviceHeader(services) })
+  for (let i = 1; i <= 3; i++) t.equal((await open()).statusCode, 200, `request ${i} of 3`)
+  const limited = await open()
+  t.equal(limited.statusCode, 429, 'RATE_LIMIT_PER_MINUTE=3: the 4th is refused')
+  t.equal(limited.headers['ratelimit-limit'], '3')
+  t.match(limited.json().detail, /from your address: the limit is 3 per minute/)
+
+  const login = () => app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.2', payload: { email: 'guess@example.test', password: 'not the password at all' } })
+  t.equal((await login()).statusCode, 401)
+  t.equal((await login()).statusCode, 401)
+  const refused = await login()
+  t.equal(refused.statusCode, 429, 'RATE_LIMIT_SIGN_IN_PER_MINUTE=2: the 3rd attempt is refused')
+  t.equal(refused.headers['ratelimit-limit'], '2')
+})
+
+t.test('signed-in users count against their own allowance, not their address\'s', async (t) => {
+  const services = await startTestServices(t, { env: { RATE_LIMIT_PER_MINUTE: '2', RATE_LIMIT_PER_USER_PER_MINUTE: '4' } })
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const bob = await signUp(app, services)
+  const office = '203.0.113.50'
+  const me = (user: TestUser | undefined, remoteAddress = office) => app.inject({ method: 'GET', url: '/api/auth/me', remoteAddress, headers: user?.headers ?? serviceHeader(services) })
+  await freshWindow(60, 8)
+
+  await t.test('two users behind one address each have their own allowance', async (t) => {
+    for (let i = 1; i <= 4; i++) {
+      const a = await me(alice)
+      t.equal(a.statusCode, 200, `alice ${i} of 4`)
+      t.equal(a.headers['ratelimit-limit'], '4', 'the per-user allowance is the one described')
+      t.equal((await me(bob)).statusCode, 200, `bob ${i} of 4, from the same address`)
+    }
+    const over = await me(alice)
+    t.equal(over.statusCode, 429, 'alice\'s 5th is refused')
+    t.match(over.json().detail, /\(user\) for your account: the limit is 4 per minute/)
+    t.equal((await me(undefined)).statusCode, 401, 'an anonymous caller at the office still has the address allowance (2)…')
+    t.equal((await me(undefined)).statusCode, 401)
+    t.equal((await me(undefined)).statusCode, 429, '… and it is counted apart from the users')
+  })
+
+  await t.test('one token from many addresses is still one client', async (t) => {
+    const carol = await signUp(app, services)
+    for (let i = 1; i <= 4; i++) t.equal((await me(carol, `198.18.0.${i}`)).statusCode, 200, `carol from address ${i}`)
+    t.equal((await me(carol, '198.18.0.99')).statusCode, 429, 'a fifth address does not buy a fifth request')
+    const buckets = await services.database.db.selectFrom('rate_limit_counter').select(['bucket', 'hits']).where('bucket', '=', `rate:user:${carol.id}`).execute()
+    t.same(buckets, [{ bucket: `rate:user:${carol.id}`, hits: 5 }])
+  })
+
+  await t.test('a forged or expired token is no user: it counts against the address', async (t) => {
+    const forged = { ...alice.headers, authorization: `Bearer ${alice.access.slice(0, -4)}AAAA` }
+    const answer = await app.inject({ method: 'GET', url: '/api/auth/me', remoteAddress: '198.18.1.1', headers: forged })
+    t.equal(answer.statusCode, 401)
+    t.equal(answer.headers['ratelimit-limit'], '2', 'the address allowance')
+  })
+})
+
+t.test('TRUST_PROXY takes a hop count or proxy addresses', async (t) => {
+  const route = { config: { public: true, rateLimit: { group: 'test-hops', max: 1, windowSeconds: 3600 } } } as const
+  await freshWindow(3600, 8)
+  for (const trust of ['1', '10.0.0.1, 10.0.0.2']) {
+    await t.test(`TRUST_PROXY=${trust}: the client is the address the proxy saw, whatever the client wrote`, async (t) => {
+      const services = await startTestServices(t, { env: { TRUST_PROXY: trust } })
+      const app = await buildTestApp(t, services)
+      app.get('/api/test/hops', route, async () => ({ ok: true }))
+      const call = (forwardedFor: string) => app.inject({ method: 'GET', url: '/api/test/hops', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor, ...serviceHeader(services) } })
+      t.equal((await call('192.0.2.66, 203.0.113.1')).statusCode, 200)
+      t.equal((await call('192.0.2.77, 203.0.113.1')).statusCode, 429, 'a forged leftmost entry buys nothing')
+      t.equal((await call('203.0.113.2')).statusCode, 200, 'another real client has its own bucket')
+      const buckets = await services.database.db.selectFrom('rate_limit_counter').select('bucket').where('bucket', 'like', 'rate:test-hops:%').orderBy('bucket').execute()
+      t.same(buckets.map((b) => b.bucket), ['rate:test-hops:203.0.113.1', 'rate:test-hops:203.0.113.2'])
+    })
+  }
 })
 
 t.test('client keys: IPv6 by /64, IPv4-mapped as IPv4', async (t) => {
