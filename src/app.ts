@@ -33,7 +33,9 @@ import { scheduleRoutes } from './modules/reports/schedules.routes.ts'
 import { shareRoutes } from './modules/reports/share.routes.ts'
 import { skillRoutes } from './modules/reports/skills.routes.ts'
 import { gamificationRoutes } from './modules/gamification/gamification.routes.ts'
-import { installAccessControl } from './platform/http/access-control.ts'
+import { bearerSubject, installAccessControl } from './modules/identity/access-control.ts'
+import { recordAuthEvent } from './modules/identity/audit.ts'
+import { requestMeta } from './platform/http/request-meta.ts'
 import { installSecurityHeaders } from './platform/http/security-headers.ts'
 import { installCors } from './platform/http/cors.ts'
 import { installRateLimits } from './platform/http/rate-limit.ts'
@@ -88,7 +90,12 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   // the security headers, preflights are answered unauthenticated, floods are limited first.
   await installSecurityHeaders(app, { isProduction: deps.config.isProduction })
   await installCors(app, deps.config.http)
-  installRateLimits(app, { db: deps.db, limits: deps.config.http.rateLimits })
+  installRateLimits(app, {
+    db: deps.db,
+    limits: deps.config.http.rateLimits,
+    identify: bearerSubject,
+    onLimited: (request, detail) => recordAuthEvent(deps.db, requestMeta(request), { kind: 'rate_limited', outcome: 'denied', detail }),
+  })
 
   await app.register(swagger, {
     openapi: {

@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
-import { requestMeta } from '../../platform/http/access-control.ts'
+import { requestMeta } from '../../platform/http/request-meta.ts'
 import {
   BadgesOut, ChallengesOut, GrantBody, GrantOut, MetricsOut, MetricsQuery, RevokeBody, RevokeOut, SettingsOut, SettingsPatch, SummaryOut,
 } from './gamification.schemas.ts'

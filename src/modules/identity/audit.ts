@@ -4,13 +4,9 @@
 import type { Executor } from '../../platform/db/database.ts'
 import { toJson, type JsonObject } from '../../platform/db/json.ts'
 
-export interface RequestMeta {
-  ip: string | null
-  userAgent: string | null
-  correlationId: string | null
-}
+import type { RequestMeta } from '../../platform/http/request-meta.ts'
 
-export const NO_REQUEST: RequestMeta = { ip: null, userAgent: null, correlationId: null }
+export { NO_REQUEST, type RequestMeta } from '../../platform/http/request-meta.ts'
 
 export type AuthEventKind =
   | 'signup' | 'login' | 'refresh' | 'refresh_reuse_detected' | 'logout' | 'password_change'

@@ -20,9 +20,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RateLimitSettings } from '../../config.ts'
 import { hitCounter, type WindowCount } from '../db/counters.ts'
 import type { Db } from '../db/database.ts'
+import type { JsonObject } from '../db/json.ts'
 import { AppError } from '../errors.ts'
-import { recordAuthEvent } from '../../modules/identity/audit.ts'
-import { bearerSubject, requestMeta } from './access-control.ts'
 import type { App } from './app-instance.ts'
 import { routePath } from './route-path.ts'
 
@@ -139,11 +138,20 @@ function describe (reply: FastifyReply, limit: RateLimit, count: WindowCount): v
   void reply.header('RateLimit-Reset', String(secondsUntil(count.resetAt)))
 }
 
-export function installRateLimits (app: App, deps: { db: Db; limits: RateLimitSettings }): void {
+export interface RateLimitDeps {
+  db: Db
+  limits: RateLimitSettings
+  /** The signed-in user a request speaks for, judged from its token alone (no database). */
+  identify(request: FastifyRequest): Promise<string | undefined>
+  /** Told once per bucket and window when a limit is first exceeded (the audit log). */
+  onLimited(request: FastifyRequest, detail: JsonObject): Promise<void>
+}
+
+export function installRateLimits (app: App, deps: RateLimitDeps): void {
   const { db } = deps
   const rules = rateLimitRules(deps.limits)
   app.addHook('onRequest', async (request, reply) => {
-    const limits = limitsFor(request, rules, await bearerSubject(request))
+    const limits = limitsFor(request, rules, await deps.identify(request))
     if (limits.length === 0) return
     const counts: Array<{ limit: RateLimit; count: WindowCount }> = []
     try {
@@ -167,11 +175,8 @@ export function installRateLimits (app: App, deps: { db: Db; limits: RateLimitSe
     // Exactly one request per bucket and window sees hits = max + 1 (the counter is one
     // atomic upsert), so a flood leaves one audit row, not one per refused request.
     if (count.hits === limit.max + 1) {
-      await recordAuthEvent(db, requestMeta(request), {
-        kind: 'rate_limited',
-        outcome: 'denied',
-        detail: { group: limit.group, max: limit.max, window_seconds: limit.windowSeconds, method: request.method, path: pathOf(routePath(request)) },
-      }).catch((error: unknown) => { request.log.error({ err: error }, 'could not audit a rate limit') })
+      await deps.onLimited(request, { group: limit.group, max: limit.max, window_seconds: limit.windowSeconds, method: request.method, path: pathOf(routePath(request)) })
+        .catch((error: unknown) => { request.log.error({ err: error }, 'could not audit a rate limit') })
     }
     const whose = limit === rules.perUser ? 'for your account' : 'from your address'
     throw new AppError(429, 'rate_limited',

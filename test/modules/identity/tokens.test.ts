@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createHmac, randomUUID } from 'node:crypto'
-import { derivedKey, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../src/platform/http/access-control.ts'
+import { derivedKey, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../src/modules/identity/access-control.ts'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 import { serviceHeader, signUp } from '../../helpers/auth.ts'
 

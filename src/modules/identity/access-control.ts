@@ -11,15 +11,16 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
-import type { Db } from '../db/database.ts'
-import { AppError } from '../errors.ts'
-import { recordAuthEvent, type RequestMeta } from '../../modules/identity/audit.ts'
-import type { AccessClaims, AccessTokenSigner } from '../../modules/identity/auth.service.ts'
-import type { Role } from '../../modules/identity/identity.table.ts'
-import { roleAllows, STAFF_ACTIONS, STAFF_IN_ANY_TENANT, type Action, type StaffAction } from '../../modules/identity/permissions.ts'
-import { checkServiceToken } from '../../modules/identity/service-token.ts'
-import type { App } from './app-instance.ts'
-import { routePath } from './route-path.ts'
+import type { Db } from '../../platform/db/database.ts'
+import { AppError } from '../../platform/errors.ts'
+import { recordAuthEvent } from './audit.ts'
+import type { AccessClaims, AccessTokenSigner } from './auth.service.ts'
+import type { Role } from './identity.table.ts'
+import { roleAllows, STAFF_ACTIONS, STAFF_IN_ANY_TENANT, type Action, type StaffAction } from './permissions.ts'
+import { checkServiceToken } from './service-token.ts'
+import type { App } from '../../platform/http/app-instance.ts'
+import { requestMeta } from '../../platform/http/request-meta.ts'
+import { routePath } from '../../platform/http/route-path.ts'
 
 export interface Principal {
   userId: string
@@ -56,11 +57,6 @@ export const TENANT_HEADER = 'x-tenant-id'
 /** Reachable without X-Service-Token (seed 000), plus the API's own documentation. */
 const SERVICE_TOKEN_EXEMPT = ['/api/auth/', '/api/healthz', '/api/readyz', '/api/share/', '/api/docs', '/api/openapi.json']
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-export function requestMeta (request: FastifyRequest): RequestMeta {
-  const agent = request.headers['user-agent']
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null, correlationId: request.id }
-}
 
 /** A purpose-bound key, so the JWT key and others never share material directly. */
 export function derivedKey (secretKey: string, purpose: string): string {
