@@ -2,6 +2,7 @@
 // 0006_ai_outputs.sql): LLM call accounting, skills with evidence, resumes, share links.
 import type { ColumnType, Generated } from 'kysely'
 import type { JsonObject } from '../../platform/db/json.ts'
+import type { ShareTargetKind, SkillLevel } from '../../vocabulary/career.ts'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -24,9 +25,6 @@ export interface LlmCallTable {
   error: string | null
   created_at: CreatedAt
 }
-
-export const SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'expert'] as const
-export type SkillLevel = (typeof SKILL_LEVELS)[number]
 
 export interface SkillTable {
   tenant_id: string
@@ -73,7 +71,7 @@ export interface ShareLinkTable {
   id: Generated<string>
   created_by: string
   token_hash: string
-  target_kind: 'report' | 'resume'
+  target_kind: ShareTargetKind
   target_id: string
   expires_at: ColumnType<Date, Date | string, Date | string>
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>

@@ -7,13 +7,15 @@ import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
 import { NotFoundError, ValidationError } from '../../platform/errors.ts'
 import { Day, Limit } from '../../platform/input/schemas.ts'
+import { isoDayOrNull } from '../../vocabulary/calendar-day.ts'
+import { REPORT_KINDS } from '../../vocabulary/career.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
 import { enqueueForRequest } from '../jobs/enqueue-for-request.ts'
 import { JobAccepted } from '../jobs/jobs.schemas.ts'
 import { markdownToDocx, markdownToPdf } from './render.ts'
 import { assertScopeInTenant } from './scope.ts'
 
-const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
+const ReportKind = Type.Enum(REPORT_KINDS)
 const ReportSummary = Type.Object({
   id: Type.String(),
   kind: Type.String(),
@@ -23,7 +25,6 @@ const ReportSummary = Type.Object({
   created_via: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
 })
-const day = (d: Date | null): string | null => d === null ? null : d.toISOString().slice(0, 10)
 const PDF = 'application/pdf'
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 
@@ -80,7 +81,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
       if (request.query.kind !== undefined) query = query.where('kind', '=', request.query.kind)
       return query.orderBy('created_at', 'desc').limit(request.query.limit ?? 50).execute()
     })
-    return rows.map((r) => ({ ...r, period_start: day(r.period_start), period_end: day(r.period_end), created_at: r.created_at.toISOString() }))
+    return rows.map((r) => ({ ...r, period_start: isoDayOrNull(r.period_start), period_end: isoDayOrNull(r.period_end), created_at: r.created_at.toISOString() }))
   })
 
   app.get('/api/reports/:id', {
@@ -96,13 +97,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPl
     const report = await withTenant(deps.tenantDb, tenantId, (trx) => trx.selectFrom('worklog_report').selectAll().where('id', '=', request.params.id).where('user_id', '=', userId).executeTakeFirst())
     if (report === undefined) throw new NotFoundError('Report', 'id')
     const format = request.query.format ?? 'json'
-    if (format !== 'json') return sendDocument(reply, format, report.content_md, report.title, `${report.kind}-report-${day(report.period_end) ?? report.id}`)
+    if (format !== 'json') return sendDocument(reply, format, report.content_md, report.title, `${report.kind}-report-${isoDayOrNull(report.period_end) ?? report.id}`)
     return {
       id: report.id,
       kind: report.kind,
       title: report.title,
-      period_start: day(report.period_start),
-      period_end: day(report.period_end),
+      period_start: isoDayOrNull(report.period_start),
+      period_end: isoDayOrNull(report.period_end),
       client_id: report.client_id,
       project_id: report.project_id,
       sprint_id: report.sprint_id,

@@ -11,10 +11,11 @@ import { ConflictError, NotFoundError } from '../../platform/errors.ts'
 import type { Principal } from '../../platform/http/access-control.ts'
 import type { Schedule } from '../../platform/jobs/job.table.ts'
 import type { ScheduleService } from '../../platform/jobs/schedules.ts'
+import { REPORT_KINDS } from '../../vocabulary/career.ts'
 import { roleAllows } from '../identity/permissions.ts'
 import { assertScopeInTenant } from './scope.ts'
 
-const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
+const ReportKind = Type.Enum(REPORT_KINDS)
 const Scope = {
   client_id: Type.Optional(Type.String({ format: 'uuid' })),
   project_id: Type.Optional(Type.String({ format: 'uuid' })),

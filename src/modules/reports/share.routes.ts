@@ -9,6 +9,8 @@ import type { Config } from '../../config.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
 import { AppError, NotFoundError } from '../../platform/errors.ts'
+import { isoDayOrNull } from '../../vocabulary/calendar-day.ts'
+import { SHARE_TARGET_KINDS } from '../../vocabulary/career.ts'
 import { hashToken, newSecretToken } from '../identity/auth.service.ts'
 import { sendDocument } from './reports.routes.ts'
 
@@ -30,7 +32,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{ config: Config; tenantDb: 
       tags: ['share'],
       summary: 'Share a report or your resume; the link is shown once',
       body: Type.Object({
-        target_kind: Type.Union([Type.Literal('report'), Type.Literal('resume')]),
+        target_kind: Type.Enum(SHARE_TARGET_KINDS),
         target_id: Type.Optional(Type.String({ format: 'uuid', description: 'The report id; for a resume, omit to share the latest.' })),
         expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 14 })),
       }, { additionalProperties: false }),
@@ -105,7 +107,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{ config: Config; tenantDb: 
         .where('tenant_id', '=', link.tenant_id).where('id', '=', link.target_id).executeTakeFirst()
       if (report === undefined) throw gone
       if (format !== 'json') return sendDocument(reply, format, report.content_md, report.title, `${report.kind}-report`)
-      return { kind: 'report', report_kind: report.kind, title: report.title, period_start: report.period_start?.toISOString().slice(0, 10) ?? null, period_end: report.period_end?.toISOString().slice(0, 10) ?? null, markdown: report.content_md }
+      return { kind: 'report', report_kind: report.kind, title: report.title, period_start: isoDayOrNull(report.period_start), period_end: isoDayOrNull(report.period_end), markdown: report.content_md }
     }
     const resume = await db.selectFrom('resume').select(['json_resume', 'markdown'])
       .where('tenant_id', '=', link.tenant_id).where('id', '=', link.target_id).executeTakeFirst()

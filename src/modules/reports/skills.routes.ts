@@ -7,9 +7,11 @@ import { withTenant } from '../../platform/db/tenant.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
 import { enqueueForRequest } from '../jobs/enqueue-for-request.ts'
+import { isoDayOrNull } from '../../vocabulary/calendar-day.ts'
+import { SKILL_LEVELS } from '../../vocabulary/career.ts'
 import { JobAccepted } from '../jobs/jobs.schemas.ts'
 
-const Level = Type.Union([Type.Literal('beginner'), Type.Literal('intermediate'), Type.Literal('advanced'), Type.Literal('expert')])
+const Level = Type.Enum(SKILL_LEVELS)
 const SkillOut = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -21,8 +23,7 @@ const SkillOut = Type.Object({
   first_seen_on: Type.Union([Type.String(), Type.Null()]),
   last_seen_on: Type.Union([Type.String(), Type.Null()]),
 })
-const day = (d: Date | null): string | null => d === null ? null : d.toISOString().slice(0, 10)
-const LEVEL_RANK = sql<number>`array_position(ARRAY['beginner','intermediate','advanced','expert'], level)`
+const LEVEL_RANK = sql<number>`array_position(${[...SKILL_LEVELS]}::text[], level)`
 
 export const skillRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPlatform }> = async (app, deps) => {
   const tags = ['skills']
@@ -55,7 +56,7 @@ export const skillRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPla
       }
       return query.orderBy('id').execute()
     })
-    return rows.map((r) => ({ ...r, first_seen_on: day(r.first_seen_on), last_seen_on: day(r.last_seen_on) }))
+    return rows.map((r) => ({ ...r, first_seen_on: isoDayOrNull(r.first_seen_on), last_seen_on: isoDayOrNull(r.last_seen_on) }))
   })
 
   app.get('/api/skills/:id/evidence', {
@@ -73,7 +74,7 @@ export const skillRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; jobs: JobPla
       if (skill === undefined) throw new NotFoundError('Skill', 'id')
       const rows = await trx.selectFrom('skill_evidence').select(['source_id', 'excerpt', 'occurred_on', 'confidence'])
         .where('skill_id', '=', skill.id).orderBy('occurred_on', 'desc').execute()
-      return rows.map((r) => ({ worklog_id: r.source_id, excerpt: r.excerpt, occurred_on: day(r.occurred_on), confidence: r.confidence }))
+      return rows.map((r) => ({ worklog_id: r.source_id, excerpt: r.excerpt, occurred_on: isoDayOrNull(r.occurred_on), confidence: r.confidence }))
     })
   })
 

@@ -9,6 +9,7 @@ import { NotFoundError } from '../../platform/errors.ts'
 import type { Actor } from './actor.ts'
 import { translateConstraintError } from './constraint-errors.ts'
 import { resolvePlacement } from './placement.ts'
+import { PLACEMENT_FIELDS } from '../../vocabulary/worklog.ts'
 import { deletePreset, findPreset, insertPreset, listPresets, updatePreset } from './preset.repository.ts'
 import type { PresetInput, PresetOut } from './preset.schemas.ts'
 import { createWorklog, normaliseTags, type NewWorklog } from './worklog.service.ts'
@@ -75,7 +76,7 @@ export async function createWorklogFromPreset (trx: Trx, actor: Actor, presetId:
   if (preset === undefined) throw new NotFoundError('Preset')
   // The entry's own placement wins as a whole: mixing the preset's project with an
   // entry's task from another project would only produce a mismatch error.
-  const placed = ['client_id', 'project_id', 'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id'].some((field) => entry[field as keyof NewWorklog] !== undefined)
+  const placed = PLACEMENT_FIELDS.some((field) => entry[field] !== undefined)
   const worklog = await createWorklog(trx, actor, {
     ...(!placed && { client_id: preset.client_id, project_id: preset.project_id }),
     work_type: preset.default_work_type,

@@ -5,10 +5,12 @@ import type { Trx } from '../../platform/db/database.ts'
 import { toJson, type JsonObject } from '../../platform/db/json.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import type { Actor } from './actor.ts'
-import { dateOut, hoursOf } from './dates.ts'
+import { hoursOf } from './effort.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
 import { resolvePlacement, type Placement } from './placement.ts'
 import { deleteWorklog, findWorklogRow, insertWorklogs, listWorklogs, updateWorklog, type WorklogFilter, type WorklogListRow } from './worklog.repository.ts'
-import { PLACEMENT_FIELDS, type WorklogInput, type WorklogOrdering, type WorklogOut } from './worklog.schemas.ts'
+import type { WorklogInput, WorklogOrdering, WorklogOut } from './worklog.schemas.ts'
+import { PLACEMENT_FIELDS } from '../../vocabulary/worklog.ts'
 import type { WorklogTable } from './worklog.table.ts'
 
 /** A complete entry as POST/PUT and import give it: occurred_on and content are required. */
@@ -37,7 +39,7 @@ export function worklogView (row: WorklogListRow): WorklogOut {
   return {
     id: row.id,
     user_id: row.user_id,
-    occurred_on: dateOut(row.occurred_on),
+    occurred_on: isoDay(row.occurred_on),
     title: row.title,
     content: row.content,
     outcome: row.outcome,

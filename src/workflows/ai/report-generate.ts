@@ -4,17 +4,18 @@
 // finds its report instead of writing a second one.
 import { Type } from 'typebox'
 import { composeReport } from '../../agents/report.agent.ts'
-import type { ReportKind } from '../../agents/agent.types.ts'
 import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
 import { toJson } from '../../platform/db/json.ts'
 import { Day } from '../../platform/input/schemas.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
-import { agentScope, isoDay } from './agent-context.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
+import { REPORT_KINDS, type ReportKind } from '../../vocabulary/career.ts'
+import { agentScope } from './agent-context.ts'
 
 export const ReportGeneratePayload = Type.Object({
-  kind: Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')]),
+  kind: Type.Enum(REPORT_KINDS),
   period_start: Type.Optional(Day()),
   period_end: Type.Optional(Day()),
   client_id: Type.Optional(Type.String({ format: 'uuid' })),
@@ -23,11 +24,14 @@ export const ReportGeneratePayload = Type.Object({
   user_id: Type.Optional(Type.String({ format: 'uuid' })),
 }, { additionalProperties: false })
 
+/** How many days back each kind looks by default; a new kind without one fails the typecheck. */
+const DEFAULT_PERIOD_DAYS: Record<ReportKind, number> = { status: 7, standup: 1, weekly: 7, monthly: 30, sprint: 14, summary: 90 }
+
 /** Default period per kind, ending today (UTC) — what a nightly schedule wants. */
-export function defaultPeriod (kind: string, today = new Date()): { start: string; end: string } {
-  const end = today.toISOString().slice(0, 10)
-  const days = kind === 'standup' ? 1 : kind === 'monthly' ? 30 : kind === 'sprint' ? 14 : kind === 'summary' ? 90 : 7
-  const start = new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10)
+export function defaultPeriod (kind: ReportKind, today = new Date()): { start: string; end: string } {
+  const end = isoDay(today)
+  const days = DEFAULT_PERIOD_DAYS[kind]
+  const start = isoDay(new Date(today.getTime() - days * 86_400_000))
   return { start, end }
 }
 

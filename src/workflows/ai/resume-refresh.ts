@@ -4,14 +4,15 @@
 // Markdown; PDF and DOCX are rendered from it on download.
 import { Type } from 'typebox'
 import { composeResume } from '../../agents/resume.agent.ts'
-import type { SkillKind } from '../../agents/agent.types.ts'
 import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
 import { validateJsonResume } from '../../modules/reports/json-resume.ts'
 import { toJson } from '../../platform/db/json.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
-import { agentScope, isoDay } from './agent-context.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
+import type { SkillKind } from '../../vocabulary/career.ts'
+import { agentScope } from './agent-context.ts'
 
 export const ResumeRefreshPayload = Type.Object({ user_id: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false })
 

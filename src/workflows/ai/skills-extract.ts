@@ -5,13 +5,14 @@ import { Type } from 'typebox'
 import { sql } from 'kysely'
 import { mergeSkills } from '../../agents/skill.agent.ts'
 import { normalizeSkillName } from '../../agents/taxonomy/index.ts'
-import type { SkillKind } from '../../agents/agent.types.ts'
 import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
 import { toJson } from '../../platform/db/json.ts'
 import { Day } from '../../platform/input/schemas.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
-import { agentScope, isoDay } from './agent-context.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
+import type { SkillKind } from '../../vocabulary/career.ts'
+import { agentScope } from './agent-context.ts'
 
 export const SkillsExtractPayload = Type.Object({
   user_id: Type.Optional(Type.String({ format: 'uuid' })),
@@ -33,7 +34,7 @@ export function skillsExtract (deps: { llm: LlmProvider }) {
     let skills
     try {
       skills = await mergeSkills(scope.agent, llmForJob(ctx, deps.llm), {
-        asOf: new Date().toISOString().slice(0, 10),
+        asOf: isoDay(new Date()),
         signals: signals.map((s) => ({
           name: s.name,
           kind: (s.kind === '' ? null : s.kind) as SkillKind | null,

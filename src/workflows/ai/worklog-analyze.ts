@@ -9,7 +9,8 @@ import { toJson } from '../../platform/db/json.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
-import { agentScope, isoDay } from './agent-context.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
+import { agentScope } from './agent-context.ts'
 
 export const WorklogAnalyzePayload = Type.Object({ worklog_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false })
 
