@@ -114,26 +114,6 @@ export interface WorklogPresetTable {
 }
 export type WorklogPreset = Selectable<WorklogPresetTable>
 
-export interface WorklogReportTable {
-  tenant_id: string
-  id: Generated<string>
-  user_id: string
-  client_id: string | null
-  project_id: string | null
-  sprint_id: string | null
-  kind: string
-  created_via: Generated<string>
-  // Read as Date (reports' callers format them); written as YYYY-MM-DD.
-  period_start: ColumnType<Date, string, string> | null
-  period_end: ColumnType<Date, string, string> | null
-  title: Generated<string>
-  content_md: Generated<string>
-  metadata: JsonColumn<JsonObject>
-  created_at: DefaultedTimestamp
-  /** The report.generate job that wrote it (added by 0006_ai_outputs.sql). */
-  job_id: string | null
-}
-
 /** Every table of the worklog module, for the Database interface. */
 export interface WorklogTables extends HierarchyTables {
   worklog: WorklogTable
@@ -142,5 +122,4 @@ export interface WorklogTables extends HierarchyTables {
   worklog_bullet: WorklogBulletTable
   worklog_external_link: WorklogExternalLinkTable
   worklog_preset: WorklogPresetTable
-  worklog_report: WorklogReportTable
 }
