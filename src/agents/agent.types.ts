@@ -8,28 +8,16 @@
  * objects forbid additional properties.
  */
 import { Type, type Static } from 'typebox'
+import { BULLET_KINDS, WORK_TYPES, type WorklogStatus, type WorkType } from '../vocabulary/worklog.ts'
+import { SKILL_KINDS, type ReportKind, type SkillKind, type SkillLevel } from '../vocabulary/career.ts'
 
 // ---------------------------------------------------------------------------
-// Domain vocabularies (from the worklog data model)
+// Domain vocabularies: defined once in src/vocabulary/ (which every layer may
+// import), re-exported so each agent finds its whole vocabulary here.
 // ---------------------------------------------------------------------------
 
-export const WORK_TYPES = ['delivery', 'planning', 'incident', 'support', 'learning', 'other'] as const
-export type WorkType = (typeof WORK_TYPES)[number]
-
-export const WORKLOG_STATUSES = ['draft', 'ready', 'final', 'archived'] as const
-export type WorklogStatus = (typeof WORKLOG_STATUSES)[number]
-
-export const BULLET_KINDS = ['note', 'status', 'resume'] as const
-export type BulletKind = (typeof BULLET_KINDS)[number]
-
-export const SKILL_KINDS = ['language', 'framework', 'tool', 'cloud', 'database', 'practice', 'soft_skill'] as const
-export type SkillKind = (typeof SKILL_KINDS)[number]
-
-export const SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'expert'] as const
-export type SkillLevel = (typeof SKILL_LEVELS)[number]
-
-export const REPORT_KINDS = ['status', 'standup', 'weekly', 'monthly', 'sprint', 'summary'] as const
-export type ReportKind = (typeof REPORT_KINDS)[number]
+export { BULLET_KINDS, WORK_TYPES, WORKLOG_STATUSES, type BulletKind, type WorklogStatus, type WorkType } from '../vocabulary/worklog.ts'
+export { REPORT_KINDS, SKILL_KINDS, SKILL_LEVELS, type ReportKind, type SkillKind, type SkillLevel } from '../vocabulary/career.ts'
 
 // ---------------------------------------------------------------------------
 // Agent context

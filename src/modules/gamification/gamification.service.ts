@@ -11,9 +11,9 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
-import { toJson, type JsonObject } from '../../platform/db/json.ts'
+import type { JsonObject } from '../../platform/db/json.ts'
 import { NotFoundError } from '../../platform/errors.ts'
-import type { RequestMeta } from '../identity/audit.ts'
+import { recordAuthEvent, type RequestMeta } from '../identity/audit.ts'
 import {
   addDays,
   evaluateReward,
@@ -329,20 +329,11 @@ async function assertMember (trx: Executor, key: UserKey): Promise<void> {
 export interface AdminActor { userId: string; role: string; isStaff: boolean }
 
 /**
- * Audit rows for admin actions go to auth_event (the audit log), in the same transaction as
- * the change, so there is never a grant without its audit entry or the reverse.
+ * Admin actions are audited (auth_event) in the same transaction as the change, so there
+ * is never a grant without its audit entry or the reverse; the entry names who acted as what.
  */
-async function audit (trx: Executor, meta: RequestMeta, tenantId: string, actor: AdminActor, kind: string, detail: JsonObject): Promise<void> {
-  await trx.insertInto('auth_event').values({
-    kind,
-    outcome: 'success',
-    user_id: actor.userId,
-    tenant_id: tenantId,
-    ip: meta.ip,
-    user_agent: meta.userAgent?.slice(0, 500) ?? null,
-    correlation_id: meta.correlationId,
-    detail: toJson({ ...detail, actor_role: actor.role, actor_is_staff: actor.isStaff }),
-  }).execute()
+function auditedBy (actor: AdminActor, tenantId: string, detail: JsonObject) {
+  return { userId: actor.userId, tenantId, detail: { ...detail, actor_role: actor.role, actor_is_staff: actor.isStaff } }
 }
 
 export async function grantXp (trx: Executor, input: { tenantId: string; userId: string; amount: number; reason: string; actor: AdminActor; meta: RequestMeta; now?: Date }) {
@@ -364,7 +355,7 @@ export async function grantXp (trx: Executor, input: { tenantId: string; userId:
     breakdown: { admin: input.amount },
     provenance: { by: input.actor.userId, note: input.reason, grant_id: grantId },
   }], config)
-  await audit(trx, input.meta, input.tenantId, input.actor, 'gamification_xp_granted', { member: input.userId, amount: input.amount, reason: input.reason, grant_id: grantId })
+  await recordAuthEvent(trx, input.meta, { kind: 'gamification_xp_granted', ...auditedBy(input.actor, input.tenantId, { member: input.userId, amount: input.amount, reason: input.reason, grant_id: grantId }) })
   const xp = await trx.selectFrom('user_xp').select(['total_xp', 'level']).where('tenant_id', '=', input.tenantId).where('user_id', '=', input.userId).executeTakeFirstOrThrow()
   return { grant_id: grantId, user_id: input.userId, amount: inserted[0]?.amount ?? 0, total_xp: xp.total_xp, level: xp.level }
 }
@@ -395,6 +386,6 @@ export async function revokeBadge (trx: Executor, input: { tenantId: string; use
     breakdown: {},
     provenance: { by: input.actor.userId, note: input.reason, revoke_id: revokeId, badge_code: input.badgeCode, reason_hash: reasonHash(input.reason) },
   }], config)
-  await audit(trx, input.meta, input.tenantId, input.actor, 'gamification_badge_revoked', { member: input.userId, badge_code: input.badgeCode, reason: input.reason, revoke_id: revokeId })
+  await recordAuthEvent(trx, input.meta, { kind: 'gamification_badge_revoked', ...auditedBy(input.actor, input.tenantId, { member: input.userId, badge_code: input.badgeCode, reason: input.reason, revoke_id: revokeId }) })
   return { user_id: input.userId, badge_code: input.badgeCode, revoked_at: now.toISOString() }
 }

@@ -8,32 +8,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
 import { ConflictError, NotFoundError } from '../../platform/errors.ts'
-import type { Principal } from '../../modules/identity/access-control.ts'
+import type { Principal } from '../identity/access-control.ts'
 import type { Schedule } from '../../platform/jobs/job.table.ts'
 import type { ScheduleService } from '../../platform/jobs/schedules.ts'
+import { findMembership, profileTimeZone } from '../identity/members.repository.ts'
 import { roleAllows, roleMayRun } from '../identity/permissions.ts'
+import { IdParams, ScheduleCreateBody, ScheduleOut, SchedulePatchBody } from './reports.schemas.ts'
 import { assertScopeInTenant } from './scope.ts'
 
-const ReportKind = Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')])
-const Scope = {
-  client_id: Type.Optional(Type.String({ format: 'uuid' })),
-  project_id: Type.Optional(Type.String({ format: 'uuid' })),
-  sprint_id: Type.Optional(Type.String({ format: 'uuid' })),
-}
-const ScheduleOut = Type.Object({
-  id: Type.String(),
-  user_id: Type.Union([Type.String(), Type.Null()]),
-  name: Type.String(),
-  kind: Type.String(),
-  cron: Type.String(),
-  timezone: Type.String(),
-  enabled: Type.Boolean(),
-  scope: Type.Record(Type.String(), Type.String()),
-  last_run_at: Type.Union([Type.String(), Type.Null()]),
-  next_run_at: Type.Union([Type.String(), Type.Null()]),
-})
-
-function scheduleOut (s: Schedule) {
+function scheduleOut (s: Schedule): ScheduleOut {
   const { kind, user_id: _user, ...scope } = s.payload as Record<string, string>
   return {
     // Names are unique per tenant, so each person's are stored prefixed with their id.
@@ -52,7 +35,6 @@ function scheduleOut (s: Schedule) {
 
 export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; tenantDb: Db; schedules: ScheduleService }> = async (app, { db, tenantDb, schedules }) => {
   const tags = ['schedules']
-  const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
   const managesAll = (principal: Principal): boolean => roleAllows(principal.role, 'schedules:manage')
   /** A report schedule the caller may see and change; anything else is a 404. */
   const reachable = async (id: string, principal: Principal): Promise<Schedule> => {
@@ -65,7 +47,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; tenantDb: Db; s
     const action = schedules.requiredAction(schedule.job_type)
     if (schedule.user_id === null || action === undefined) return
     const userId = schedule.user_id
-    const membership = await withTenant(tenantDb, tenantId, (trx) => trx.selectFrom('tenant_membership').select(['role', 'is_active']).where('user_id', '=', userId).executeTakeFirst())
+    const membership = await withTenant(tenantDb, tenantId, (trx) => findMembership(trx, userId))
     if (membership === undefined || !membership.is_active || !roleMayRun(membership.role, action)) {
       throw new ConflictError('This schedule\'s person is no longer a member who may run it; it stays disabled (delete it, or ask them to create their own).', 'enabled')
     }
@@ -85,14 +67,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; tenantDb: Db; s
     schema: {
       tags,
       summary: 'Schedule a report (cron in your time zone, e.g. "0 17 * * 5")',
-      body: Type.Object({
-        name: Type.String({ minLength: 1, maxLength: 200 }),
-        kind: ReportKind,
-        cron: Type.String({ minLength: 1, maxLength: 100 }),
-        timezone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA zone; defaults to your profile\'s time zone.' })),
-        enabled: Type.Optional(Type.Boolean()),
-        ...Scope,
-      }, { additionalProperties: false }),
+      body: ScheduleCreateBody,
       response: { 201: ScheduleOut },
     },
     config: { access: 'schedules:write' },
@@ -100,12 +75,11 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; tenantDb: Db; s
     const { tenantId, userId } = request.principal!
     const { name, kind, cron, timezone, enabled, ...scope } = request.body
     await withTenant(tenantDb, tenantId, (trx) => assertScopeInTenant(trx, scope))
-    const profile = await db.selectFrom('user_profile').select('time_zone').where('user_id', '=', userId).executeTakeFirst()
     const created = await schedules.create({
       name: `${userId}:${name}`,
       jobType: 'report.generate',
       cron,
-      timezone: timezone ?? profile?.time_zone ?? 'UTC',
+      timezone: timezone ?? await profileTimeZone(db, userId),
       payload: { kind, user_id: userId, ...scope },
       tenantId,
       userId,
@@ -119,13 +93,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ db: Db; tenantDb: Db; s
       tags,
       summary: 'Change a report schedule',
       params: IdParams,
-      body: Type.Object({
-        kind: Type.Optional(ReportKind),
-        cron: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-        timezone: Type.Optional(Type.String({ maxLength: 64 })),
-        enabled: Type.Optional(Type.Boolean()),
-        ...Scope,
-      }, { additionalProperties: false }),
+      body: SchedulePatchBody,
       response: { 200: ScheduleOut },
     },
     config: { access: 'schedules:write' },

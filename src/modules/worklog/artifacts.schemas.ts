@@ -5,7 +5,7 @@ import { Type, type TProperties, type TSchema } from 'typebox'
 import { WebUrl } from '../../platform/input/schemas.ts'
 import { Uuid } from './hierarchy.schemas.ts'
 import { JsonObjectSchema } from './worklog.schemas.ts'
-import { BULLET_KINDS, SIGNAL_STATUSES } from './worklog.table.ts'
+import { BULLET_KINDS, SIGNAL_STATUSES } from '../../vocabulary/worklog.ts'
 
 export type ArtifactTable = 'worklog_external_link' | 'worklog_bullet' | 'worklog_skill_signal'
 

@@ -3,7 +3,7 @@
 // apart from the code that writes it so the prose can be edited without touching logic.
 // Entries are listed in the order they happened; the seeder spreads them over the
 // quarter's weekdays in this order, so the story reads forwards in time.
-import type { WorkType } from './worklog.table.ts'
+import type { WorkType } from '../../vocabulary/worklog.ts'
 
 export const DEMO_DISPLAY_NAME = 'Dana Reyes'
 

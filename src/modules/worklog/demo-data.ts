@@ -12,12 +12,13 @@ import { toJson } from '../../platform/db/json.ts'
 import { ConflictError, ValidationError } from '../../platform/errors.ts'
 import { createAccount } from '../identity/accounts.ts'
 import { normalizeEmail } from '../identity/auth.service.ts'
-import { dateOut } from './dates.ts'
+import { EMPTY_PLACEMENT, type Placement } from './placement.ts'
 import {
   DEMO_AGILE_PROJECT, DEMO_CLIENTS, DEMO_DISPLAY_NAME, DEMO_EPICS, DEMO_PROFILE, DEMO_PROJECTS,
   DEMO_SPRINT_GOALS, DEMO_WORKLOGS, type DemoPlacement,
 } from './demo-data.text.ts'
-import type { WorkLogStatus } from './worklog.table.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
+import type { WorklogStatus } from '../../vocabulary/worklog.ts'
 
 export const DEMO_EMAIL = 'demo@afterresume.local'
 // Printed by `afterresume seed-demo`; demo accounts are for local trials, never production.
@@ -52,25 +53,18 @@ export interface DemoSeedResult {
   counts: DemoCounts
 }
 
-/** The ids a work log copies when it hangs from some level of the hierarchy. */
-interface Chain {
-  client_id: string | null
-  project_id: string | null
-  epic_id: string | null
-  feature_id: string | null
-  story_id: string | null
-  task_id: string | null
-}
+/** The ids a work log copies when it hangs from some level of the hierarchy (its sprint comes from its day). */
+type Chain = Omit<Placement, 'sprint_id'>
 
-const NO_CHAIN: Chain = { client_id: null, project_id: null, epic_id: null, feature_id: null, story_id: null, task_id: null }
+const { sprint_id: _noSprint, ...NO_CHAIN } = EMPTY_PLACEMENT
 const DAY_MS = 86_400_000
 
 export async function seedDemoData (db: Db, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
   const email = normalizeEmail(options.email ?? DEMO_EMAIL)
   const password = options.password ?? DEMO_PASSWORD
   if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationError(`"${email}" is not an e-mail address.`, 'email')
-  const today = dayNumber(dateOut(options.today ?? new Date()))
-  const random = mulberry32(fnv1a(isoDay(today)))
+  const today = dayNumber(isoDay(options.today ?? new Date()))
+  const random = mulberry32(fnv1a(dayOf(today)))
 
   return db.transaction().execute(async (trx) => {
     // Checked up front so the message can say what to do; createAccount's own conflict
@@ -109,7 +103,7 @@ export async function seedDemoData (db: Db, options: DemoSeedOptions = {}): Prom
         ...owner,
         ...chain,
         sprint_id: sprint?.id ?? null,
-        occurred_on: isoDay(day),
+        occurred_on: dayOf(day),
         title: entry.title,
         work_type: entry.workType,
         status: statusOf(index),
@@ -169,8 +163,8 @@ async function insertHierarchy (trx: Trx, owner: { tenant_id: string; user_id: s
       name: project.name,
       description: project.description,
       role: project.role,
-      started_on: isoDay(today - project.startedDaysAgo),
-      ended_on: project.endedDaysAgo === null ? null : isoDay(today - project.endedDaysAgo),
+      started_on: dayOf(today - project.startedDaysAgo),
+      ended_on: project.endedDaysAgo === null ? null : dayOf(today - project.endedDaysAgo),
       is_active: project.endedDaysAgo === null,
     }).returning('id').executeTakeFirstOrThrow()
     projects.set(project.name, row.id)
@@ -243,8 +237,8 @@ async function insertSprints (trx: Trx, owner: { tenant_id: string; user_id: str
       name: `Sprint ${index + 1}`,
       description: `Route Planner sprint ${index + 1} of the quarter.`,
       goal,
-      start_date: isoDay(start),
-      end_date: isoDay(end),
+      start_date: dayOf(start),
+      end_date: dayOf(end),
     }).returning('id').executeTakeFirstOrThrow()
     sprints.push({ id: row.id, start, end })
   }
@@ -266,7 +260,7 @@ function workdays (today: number, count: number, random: () => number): number[]
 }
 
 /** Mostly final: only the last few days' entries are still being worked on. */
-function statusOf (index: number): WorkLogStatus {
+function statusOf (index: number): WorklogStatus {
   const fromEnd = DEMO_WORKLOGS.length - 1 - index
   if (fromEnd === 0) return 'draft'
   if (fromEnd <= 2) return 'ready'
@@ -285,8 +279,8 @@ function dayNumber (iso: string): number {
   return Date.UTC(year, month - 1, day) / DAY_MS
 }
 
-function isoDay (day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10)
+function dayOf (day: number): string {
+  return isoDay(new Date(day * DAY_MS))
 }
 
 function weekday (day: number): number {

@@ -7,7 +7,7 @@ import type { Trx } from '../../platform/db/database.ts'
 import { NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { Actor } from './actor.ts'
 import { isForeignKeyViolation, translateConstraintError } from './constraint-errors.ts'
-import { dateOrNull } from './dates.ts'
+import { isoDayOrNull } from '../../vocabulary/calendar-day.ts'
 import { deleteLevel, findLevel, insertLevel, listLevel, updateLevel, type LevelRow } from './hierarchy.repository.ts'
 import { LEVELS, writableFields, type LevelSpec } from './hierarchy.schemas.ts'
 
@@ -26,7 +26,7 @@ export function levelView (spec: LevelSpec, row: LevelRow): LevelView {
   }
   if (spec.parent !== null) view[spec.parent.field] = row[spec.parent.field]
   for (const [field, extra] of Object.entries(spec.extras)) {
-    view[field] = extra.default === null ? dateOrNull(row[field] as Date | string | null) : row[field]
+    view[field] = extra.default === null ? isoDayOrNull(row[field] as Date | string | null) : row[field]
   }
   return view
 }
@@ -127,7 +127,7 @@ async function assertParentExists (trx: Trx, spec: LevelSpec, actor: Actor, valu
 
 function currentDates (spec: LevelSpec, row: LevelRow): LevelInput {
   if (spec.dates === null) return {}
-  return { [spec.dates.start]: dateOrNull(row[spec.dates.start] as Date | string | null), [spec.dates.end]: dateOrNull(row[spec.dates.end] as Date | string | null) }
+  return { [spec.dates.start]: isoDayOrNull(row[spec.dates.start] as Date | string | null), [spec.dates.end]: isoDayOrNull(row[spec.dates.end] as Date | string | null) }
 }
 
 function assertDatesOrdered (spec: LevelSpec, values: LevelInput): void {

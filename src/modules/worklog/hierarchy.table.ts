@@ -4,9 +4,9 @@ import type { ColumnType, Generated } from 'kysely'
 
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
 /**
- * A date column. Our pool's driver returns a Date at local midnight (see dates.ts); the
- * type also admits the ISO string so queries can compare with '2025-01-31' and code stays
- * right should the pool ever parse dates as text.
+ * A date column. Our pool returns a Date at midnight UTC (src/vocabulary/calendar-day.ts);
+ * the type also admits the ISO string so queries can compare with '2025-01-31' and code
+ * stays right should the pool ever parse dates as text.
  */
 export type DateColumn = ColumnType<Date | string, string, string>
 

@@ -9,14 +9,14 @@ import type { Trx } from '../../platform/db/database.ts'
 import { NotFoundError, ValidationError } from '../../platform/errors.ts'
 import { findLevel, type LevelRow } from './hierarchy.repository.ts'
 import { LEVELS, type LevelName } from './hierarchy.schemas.ts'
-import type { PlacementField } from './worklog.schemas.ts'
+import { PLACEMENT_FIELDS, type PlacementField } from '../../vocabulary/worklog.ts'
 
 export type Placement = Record<PlacementField, string | null>
 
 /** Parents before children: each level's parent is the one before it. */
 const CHAIN = ['client', 'project', 'epic', 'feature', 'story', 'task'] as const satisfies readonly LevelName[]
 
-export const EMPTY_PLACEMENT: Placement = { client_id: null, project_id: null, epic_id: null, feature_id: null, story_id: null, task_id: null, sprint_id: null }
+export const EMPTY_PLACEMENT: Placement = Object.fromEntries(PLACEMENT_FIELDS.map((field) => [field, null])) as Placement
 
 const fieldOf = (level: LevelName): PlacementField => `${level}_id` as PlacementField
 

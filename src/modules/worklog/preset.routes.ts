@@ -4,11 +4,11 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
-import { afterWorklogSaved, type WorklogSaveEffects } from './worklog.hooks.ts'
+import type { WorklogSaveEffects } from './worklog.hooks.ts'
 import { Uuid } from './hierarchy.schemas.ts'
 import { pageLinks, pageRequest } from './pagination.ts'
 import { PresetBody, PresetListQuery, PresetOut, PresetPage, PresetPatchBody, PresetWorklogBody, PresetWorklogOut } from './preset.schemas.ts'
-import { createPreset, createWorklogFromPreset, getPreset, listPresetPage, removePreset, updatePresetById } from './preset.service.ts'
+import { createPreset, getPreset, listPresetPage, logWorkFromPreset, removePreset, updatePresetById } from './preset.service.ts'
 
 const IdParams = Type.Object({ id: Uuid })
 
@@ -75,10 +75,6 @@ export const presetRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db } & WorklogS
     config: { access: 'work:write' },
   }, async (request, reply) => {
     const { tenantId, userId } = request.principal!
-    return reply.status(201).send(await withTenant(tenantDb, tenantId, async (trx) => {
-      const created = await createWorklogFromPreset(trx, { tenantId, userId }, request.params.id, request.body)
-      const enrichment = await afterWorklogSaved(trx, effects, { tenantId, userId, worklogId: created.worklog.id, enrichmentStatus: created.worklog.enrichment_status, change: 'created', traceId: request.id })
-      return { ...created, worklog: { ...created.worklog, enrichment_status: enrichment as typeof created.worklog.enrichment_status } }
-    }))
+    return reply.status(201).send(await withTenant(tenantDb, tenantId, (trx) => logWorkFromPreset(trx, { tenantId, userId }, request.params.id, request.body, { effects, traceId: request.id })))
   })
 }

@@ -9,9 +9,10 @@ import { NotFoundError } from '../../platform/errors.ts'
 import type { Actor } from './actor.ts'
 import { translateConstraintError } from './constraint-errors.ts'
 import { resolvePlacement } from './placement.ts'
+import { PLACEMENT_FIELDS } from '../../vocabulary/worklog.ts'
 import { deletePreset, findPreset, insertPreset, listPresets, updatePreset } from './preset.repository.ts'
 import type { PresetInput, PresetOut } from './preset.schemas.ts'
-import { createWorklog, normaliseTags, type NewWorklog } from './worklog.service.ts'
+import { afterApiSave, createWorklog, normaliseTags, type NewWorklog, type SaveContext } from './worklog.service.ts'
 import type { WorklogOut } from './worklog.schemas.ts'
 import type { WorklogPreset, WorklogPresetTable } from './worklog.table.ts'
 
@@ -70,12 +71,12 @@ export async function removePreset (trx: Trx, actor: Actor, id: string): Promise
   if (!await deletePreset(trx, actor.tenantId, id)) throw new NotFoundError('Preset')
 }
 
-export async function createWorklogFromPreset (trx: Trx, actor: Actor, presetId: string, entry: NewWorklog): Promise<{ worklog: WorklogOut; intake_prompt: string }> {
+async function createWorklogFromPreset (trx: Trx, actor: Actor, presetId: string, entry: NewWorklog): Promise<{ worklog: WorklogOut; intake_prompt: string }> {
   const preset = await findPreset(trx, actor.tenantId, presetId)
   if (preset === undefined) throw new NotFoundError('Preset')
   // The entry's own placement wins as a whole: mixing the preset's project with an
   // entry's task from another project would only produce a mismatch error.
-  const placed = ['client_id', 'project_id', 'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id'].some((field) => entry[field as keyof NewWorklog] !== undefined)
+  const placed = PLACEMENT_FIELDS.some((field) => entry[field] !== undefined)
   const worklog = await createWorklog(trx, actor, {
     ...(!placed && { client_id: preset.client_id, project_id: preset.project_id }),
     work_type: preset.default_work_type,
@@ -102,4 +103,10 @@ async function columns (trx: Trx, actor: Actor, input: PresetInput, placementCha
     values.project_id = placement.project_id
   }
   return values
+}
+
+/** POST /api/presets/{id}/worklogs/: create from the preset, then the save's effects. */
+export async function logWorkFromPreset (trx: Trx, actor: Actor, presetId: string, entry: NewWorklog, context: SaveContext): Promise<{ worklog: WorklogOut; intake_prompt: string }> {
+  const created = await createWorklogFromPreset(trx, actor, presetId, entry)
+  return { ...created, worklog: await afterApiSave(trx, actor, created.worklog, 'created', context) }
 }

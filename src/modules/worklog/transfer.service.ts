@@ -8,7 +8,9 @@ import { AppError, ValidationError } from '../../platform/errors.ts'
 import { findUnstorable } from '../../platform/input/policy.ts'
 import type { Actor } from './actor.ts'
 import { parseCsv, toCsv } from './csv.ts'
-import { dateOut, hoursOf } from './dates.ts'
+import { hoursOf } from './effort.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
+import { PLACEMENT_FIELDS } from '../../vocabulary/worklog.ts'
 import { insertWorklogs, worklogsInRange, type WorklogListRow } from './worklog.repository.ts'
 import { WorklogReplaceBody, type WorklogOut } from './worklog.schemas.ts'
 import { prepareWorklog, worklogView, type NewWorklog } from './worklog.service.ts'
@@ -120,14 +122,14 @@ export async function exportWorklogs (trx: Trx, actor: Actor, range: { from?: st
 
 const CSV_COLUMNS = [
   'id', 'occurred_on', 'title', 'content', 'outcome', 'impact', 'next_steps', 'work_type', 'status', 'effort_minutes', 'hours',
-  'is_billable', 'tags', 'client', 'project', 'client_id', 'project_id', 'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id',
+  'is_billable', 'tags', 'client', 'project', ...PLACEMENT_FIELDS,
   'source', 'source_ref',
 ] as const
 
 function exportCsv (rows: readonly WorklogListRow[]): string {
   const line = (row: WorklogListRow): string[] => CSV_COLUMNS.map((column) => {
     switch (column) {
-      case 'occurred_on': return dateOut(row.occurred_on)
+      case 'occurred_on': return isoDay(row.occurred_on)
       case 'hours': return String(hoursOf(row.effort_minutes) ?? '')
       case 'tags': return row.tags.join(';')
       case 'client': return row.client_name ?? ''

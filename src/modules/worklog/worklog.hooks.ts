@@ -7,6 +7,7 @@
 import type { Trx } from '../../platform/db/database.ts'
 import { currentTransactionId } from '../../platform/db/tenant.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
+import type { EnrichmentStatus } from '../../vocabulary/worklog.ts'
 import { enqueueRewardEvaluation } from '../gamification/reward-evaluation.ts'
 
 export interface WorklogSaveEffects {
@@ -20,12 +21,12 @@ export interface WorklogSaveEffects {
  * Once a person has reviewed or rejected the suggestions, an edit does not bring the
  * machine back uninvited; POST …/analyze/ still does.
  */
-function wantsAnalysis (change: 'created' | 'updated', status: string): boolean {
+function wantsAnalysis (change: 'created' | 'updated', status: EnrichmentStatus): boolean {
   return change === 'created' ? status === 'pending' : ['pending', 'enriched', 'error'].includes(status)
 }
 
 /** Returns the entry's enrichment status after the save (pending once analysis is queued). */
-export async function afterWorklogSaved (trx: Trx, effects: WorklogSaveEffects, saved: { tenantId: string; userId: string; worklogId: string; enrichmentStatus: string; change: 'created' | 'updated'; traceId: string }): Promise<string> {
+export async function afterWorklogSaved (trx: Trx, effects: WorklogSaveEffects, saved: { tenantId: string; userId: string; worklogId: string; enrichmentStatus: EnrichmentStatus; change: 'created' | 'updated'; traceId: string }): Promise<EnrichmentStatus> {
   const transactionId = await currentTransactionId(trx)
   const analyse = effects.autoAnalyze && wantsAnalysis(saved.change, saved.enrichmentStatus)
   if (analyse) {

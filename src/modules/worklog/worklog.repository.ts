@@ -7,6 +7,7 @@ import { toJson } from '../../platform/db/json.ts'
 import type { WorklogListQuery, WorklogOrdering } from './worklog.schemas.ts'
 import type { Worklog, WorklogTable } from './worklog.table.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { PLACEMENT_FIELDS } from '../../vocabulary/worklog.ts'
 
 export type WorklogFilter = Omit<WorklogListQuery, 'page' | 'page_size' | 'ordering'>
 
@@ -50,7 +51,7 @@ function conditions (eb: W, filter: WorklogFilter): Expression<SqlBool> {
   const all: Expression<SqlBool>[] = []
   if (filter.date_from !== undefined) all.push(eb('w.occurred_on', '>=', sql<Date>`${filter.date_from}::date`))
   if (filter.date_to !== undefined) all.push(eb('w.occurred_on', '<=', sql<Date>`${filter.date_to}::date`))
-  for (const field of ['client_id', 'project_id', 'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id', 'user_id'] as const) {
+  for (const field of [...PLACEMENT_FIELDS, 'user_id'] as const) {
     const value = filter[field]
     if (value !== undefined) all.push(eb(`w.${field}`, '=', value))
   }

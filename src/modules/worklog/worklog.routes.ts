@@ -7,8 +7,8 @@ import { withTenant } from '../../platform/db/tenant.ts'
 import { Uuid } from './hierarchy.schemas.ts'
 import { pageLinks, pageRequest } from './pagination.ts'
 import { WorklogCreateBody, WorklogListQuery, WorklogOut, WorklogPage, WorklogPatchBody, WorklogReplaceBody } from './worklog.schemas.ts'
-import { createWorklog, getWorklog, listWorklogPage, removeWorklog, updateWorklogById } from './worklog.service.ts'
-import { afterWorklogSaved, type WorklogSaveEffects } from './worklog.hooks.ts'
+import type { WorklogSaveEffects } from './worklog.hooks.ts'
+import { editWorklog, getWorklog, listWorklogPage, logWork, removeWorklog } from './worklog.service.ts'
 
 const IdParams = Type.Object({ id: Uuid })
 
@@ -35,11 +35,7 @@ export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db } & Wo
     config: { access: 'work:write' },
   }, async (request, reply) => {
     const { tenantId, userId } = request.principal!
-    const created = await withTenant(tenantDb, tenantId, async (trx) => {
-      const worklog = await createWorklog(trx, { tenantId, userId }, request.body)
-      const enrichment = await afterWorklogSaved(trx, effects, { tenantId, userId, worklogId: worklog.id, enrichmentStatus: worklog.enrichment_status, change: 'created', traceId: request.id })
-      return { ...worklog, enrichment_status: enrichment as typeof worklog.enrichment_status }
-    })
+    const created = await withTenant(tenantDb, tenantId, (trx) => logWork(trx, { tenantId, userId }, request.body, { effects, traceId: request.id }))
     return reply.status(201).send(created)
   })
 
@@ -56,11 +52,7 @@ export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db } & Wo
     config: { access: 'work:write' },
   }, async (request) => {
     const { tenantId, userId } = request.principal!
-    return withTenant(tenantDb, tenantId, async (trx) => {
-      const worklog = await updateWorklogById(trx, { tenantId, userId }, request.params.id, request.body, true)
-      const enrichment = await afterWorklogSaved(trx, effects, { tenantId, userId: worklog.user_id, worklogId: worklog.id, enrichmentStatus: worklog.enrichment_status, change: 'updated', traceId: request.id })
-      return { ...worklog, enrichment_status: enrichment as typeof worklog.enrichment_status }
-    })
+    return withTenant(tenantDb, tenantId, (trx) => editWorklog(trx, { tenantId, userId }, request.params.id, request.body, true, { effects, traceId: request.id }))
   })
 
   app.patch('/api/worklogs/:id', {
@@ -68,11 +60,7 @@ export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db } & Wo
     config: { access: 'work:write' },
   }, async (request) => {
     const { tenantId, userId } = request.principal!
-    return withTenant(tenantDb, tenantId, async (trx) => {
-      const worklog = await updateWorklogById(trx, { tenantId, userId }, request.params.id, request.body, false)
-      const enrichment = await afterWorklogSaved(trx, effects, { tenantId, userId: worklog.user_id, worklogId: worklog.id, enrichmentStatus: worklog.enrichment_status, change: 'updated', traceId: request.id })
-      return { ...worklog, enrichment_status: enrichment as typeof worklog.enrichment_status }
-    })
+    return withTenant(tenantDb, tenantId, (trx) => editWorklog(trx, { tenantId, userId }, request.params.id, request.body, false, { effects, traceId: request.id }))
   })
 
   app.delete('/api/worklogs/:id', {

@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox'
 import { Day as PolicyDay } from '../../platform/input/schemas.ts'
 import { Uuid } from './hierarchy.schemas.ts'
 import { PageOf, PageParams } from './pagination.ts'
-import { ENRICHMENT_STATUSES, WORK_TYPES, WORKLOG_STATUSES, WORKLOG_SOURCES } from './worklog.table.ts'
+import { ENRICHMENT_STATUSES, WORK_TYPES, WORKLOG_STATUSES, WORKLOG_SOURCES } from '../../vocabulary/worklog.ts'
 
 export const WorkTypeSchema = Type.Enum(WORK_TYPES)
 export const WorklogStatusSchema = Type.Enum(WORKLOG_STATUSES)
@@ -13,9 +13,6 @@ export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { m
 export const JsonObjectSchema = Type.Record(Type.String(), Type.Unknown())
 const NullableUuid = Type.Union([Uuid, Type.Null()])
 const Day = PolicyDay()
-
-export const PLACEMENT_FIELDS = ['client_id', 'project_id', 'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id'] as const
-export type PlacementField = (typeof PLACEMENT_FIELDS)[number]
 
 const writable = {
   occurred_on: Day,

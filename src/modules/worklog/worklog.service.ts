@@ -5,10 +5,13 @@ import type { Trx } from '../../platform/db/database.ts'
 import { toJson, type JsonObject } from '../../platform/db/json.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import type { Actor } from './actor.ts'
-import { dateOut, hoursOf } from './dates.ts'
+import { hoursOf } from './effort.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
 import { resolvePlacement, type Placement } from './placement.ts'
+import { afterWorklogSaved, type WorklogSaveEffects } from './worklog.hooks.ts'
 import { deleteWorklog, findWorklogRow, insertWorklogs, listWorklogs, updateWorklog, type WorklogFilter, type WorklogListRow } from './worklog.repository.ts'
-import { PLACEMENT_FIELDS, type WorklogInput, type WorklogOrdering, type WorklogOut } from './worklog.schemas.ts'
+import type { WorklogInput, WorklogOrdering, WorklogOut } from './worklog.schemas.ts'
+import { PLACEMENT_FIELDS } from '../../vocabulary/worklog.ts'
 import type { WorklogTable } from './worklog.table.ts'
 
 /** A complete entry as POST/PUT and import give it: occurred_on and content are required. */
@@ -37,7 +40,7 @@ export function worklogView (row: WorklogListRow): WorklogOut {
   return {
     id: row.id,
     user_id: row.user_id,
-    occurred_on: dateOut(row.occurred_on),
+    occurred_on: isoDay(row.occurred_on),
     title: row.title,
     content: row.content,
     outcome: row.outcome,
@@ -126,6 +129,39 @@ export async function updateWorklogById (trx: Trx, actor: Actor, id: string, inp
   }
   await updateWorklog(trx, actor.tenantId, id, changes)
   return getWorklog(trx, actor, id)
+}
+
+/** What an API save needs to set its effects in motion: the effects, and the request's id as their trace id. */
+export interface SaveContext {
+  effects: WorklogSaveEffects
+  traceId: string
+}
+
+/**
+ * Every API save (create, PUT, PATCH, create from a preset) ends here, in the saving
+ * transaction: it queues the save's effects (worklog.hooks.ts) and returns the entry as
+ * they left it (pending once an analysis is queued).
+ */
+export async function afterApiSave (trx: Trx, actor: Actor, saved: WorklogOut, change: 'created' | 'updated', context: SaveContext): Promise<WorklogOut> {
+  const enrichmentStatus = await afterWorklogSaved(trx, context.effects, {
+    tenantId: actor.tenantId,
+    userId: saved.user_id,
+    worklogId: saved.id,
+    enrichmentStatus: saved.enrichment_status,
+    change,
+    traceId: context.traceId,
+  })
+  return { ...saved, enrichment_status: enrichmentStatus }
+}
+
+/** POST /api/worklogs/: create, then the save's effects. */
+export async function logWork (trx: Trx, actor: Actor, input: NewWorklog, context: SaveContext): Promise<WorklogOut> {
+  return afterApiSave(trx, actor, await createWorklog(trx, actor, input), 'created', context)
+}
+
+/** PUT and PATCH /api/worklogs/{id}/: change, then the save's effects. */
+export async function editWorklog (trx: Trx, actor: Actor, id: string, input: WorklogInput, replace: boolean, context: SaveContext): Promise<WorklogOut> {
+  return afterApiSave(trx, actor, await updateWorklogById(trx, actor, id, input, replace), 'updated', context)
 }
 
 export async function removeWorklog (trx: Trx, actor: Actor, id: string): Promise<void> {

@@ -1,21 +1,9 @@
-// Row types of the work log tables (migrations/0003_worklog.sql) and the seed's
-// enumerations, which the migration repeats as CHECK constraints.
+// Row types of the work log tables (migrations/0003_worklog.sql). The seed's enumerations
+// live in src/vocabulary/worklog.ts, which the migration repeats as CHECK constraints.
 import type { ColumnType, Generated, Selectable } from 'kysely'
 import type { JsonObject } from '../../platform/db/json.ts'
+import type { BulletKind, EnrichmentStatus, SignalStatus, WorklogSource, WorklogStatus, WorkType } from '../../vocabulary/worklog.ts'
 import type { DateColumn, HierarchyTables } from './hierarchy.table.ts'
-
-export const WORK_TYPES = ['delivery', 'planning', 'incident', 'support', 'learning', 'other'] as const
-export type WorkType = (typeof WORK_TYPES)[number]
-export const WORKLOG_STATUSES = ['draft', 'ready', 'final', 'archived'] as const
-export type WorkLogStatus = (typeof WORKLOG_STATUSES)[number]
-export const ENRICHMENT_STATUSES = ['pending', 'enriched', 'reviewed', 'rejected', 'error'] as const
-export type EnrichmentStatus = (typeof ENRICHMENT_STATUSES)[number]
-export const SIGNAL_STATUSES = ['suggested', 'accepted', 'rejected'] as const
-export type SignalStatus = (typeof SIGNAL_STATUSES)[number]
-export const BULLET_KINDS = ['note', 'status', 'resume'] as const
-export type BulletKind = (typeof BULLET_KINDS)[number]
-export const WORKLOG_SOURCES = ['manual', 'import', 'api'] as const
-export type WorkLogSource = (typeof WORKLOG_SOURCES)[number]
 
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
 /** jsonb written as JSON text (toJson), read back parsed. */
@@ -35,7 +23,7 @@ export interface WorklogTable {
   task_id: string | null
   sprint_id: string | null
   work_type: ColumnType<WorkType, WorkType | undefined, WorkType>
-  status: ColumnType<WorkLogStatus, WorkLogStatus | undefined, WorkLogStatus>
+  status: ColumnType<WorklogStatus, WorklogStatus | undefined, WorklogStatus>
   content: string
   outcome: Generated<string>
   impact: Generated<string>
@@ -43,7 +31,7 @@ export interface WorklogTable {
   effort_minutes: number | null
   is_billable: Generated<boolean>
   tags: JsonColumn<string[]>
-  source: ColumnType<WorkLogSource, WorkLogSource | undefined, WorkLogSource>
+  source: ColumnType<WorklogSource, WorklogSource | undefined, WorklogSource>
   source_ref: Generated<string>
   metadata: JsonColumn<JsonObject>
   enrichment_status: ColumnType<EnrichmentStatus, EnrichmentStatus | undefined, EnrichmentStatus>
@@ -126,26 +114,6 @@ export interface WorklogPresetTable {
 }
 export type WorklogPreset = Selectable<WorklogPresetTable>
 
-export interface WorklogReportTable {
-  tenant_id: string
-  id: Generated<string>
-  user_id: string
-  client_id: string | null
-  project_id: string | null
-  sprint_id: string | null
-  kind: string
-  created_via: Generated<string>
-  // Read as Date (reports' callers format them); written as YYYY-MM-DD.
-  period_start: ColumnType<Date, string, string> | null
-  period_end: ColumnType<Date, string, string> | null
-  title: Generated<string>
-  content_md: Generated<string>
-  metadata: JsonColumn<JsonObject>
-  created_at: DefaultedTimestamp
-  /** The report.generate job that wrote it (added by 0006_ai_outputs.sql). */
-  job_id: string | null
-}
-
 /** Every table of the worklog module, for the Database interface. */
 export interface WorklogTables extends HierarchyTables {
   worklog: WorklogTable
@@ -154,5 +122,4 @@ export interface WorklogTables extends HierarchyTables {
   worklog_bullet: WorklogBulletTable
   worklog_external_link: WorklogExternalLinkTable
   worklog_preset: WorklogPresetTable
-  worklog_report: WorklogReportTable
 }

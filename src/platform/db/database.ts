@@ -2,13 +2,15 @@
 // against a misspelt column fails the typecheck rather than production.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
-import type { AiTables } from '../../modules/ai/llm.table.ts'
+import type { LlmTables } from '../../modules/ai/llm.table.ts'
 import type { IdentityTables } from '../../modules/identity/identity.table.ts'
 import type { JobTables } from '../jobs/job.table.ts'
 import type { WorklogTables } from '../../modules/worklog/worklog.table.ts'
 import type { GamificationTables } from '../../modules/gamification/gamification.table.ts'
+import type { ReportsTables } from '../../modules/reports/reports.table.ts'
+import type { SkillsTables } from '../../modules/skills/skills.table.ts'
 
-export interface Database extends JobTables, IdentityTables, AiTables, WorklogTables, GamificationTables {}
+export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables {}
 
 export type Db = Kysely<Database>
 /** A function taking `Executor` works both inside a caller's transaction and on its own. */

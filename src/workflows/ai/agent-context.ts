@@ -26,8 +26,3 @@ export function agentScope (ctx: ExecutionContext): AgentScope {
     async flush () { await Promise.all(pending) },
   }
 }
-
-/** Dates come back from PostgreSQL as Dates at midnight UTC; agents speak ISO days. */
-export function isoDay (value: Date | string): string {
-  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10)
-}

@@ -4,17 +4,21 @@
 // finds its report instead of writing a second one.
 import { Type } from 'typebox'
 import { composeReport } from '../../agents/report.agent.ts'
-import type { ReportKind } from '../../agents/agent.types.ts'
 import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
+import { findReportByJob, insertReport, worklogsForReport } from '../../modules/reports/reports.repository.ts'
+import { defaultPeriod } from '../../modules/reports/reports.service.ts'
+import type { ReportScope } from '../../modules/reports/scope.ts'
 import { toJson } from '../../platform/db/json.ts'
 import { Day } from '../../platform/input/schemas.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
-import { agentScope, isoDay } from './agent-context.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
+import { REPORT_KINDS, type ReportKind } from '../../vocabulary/career.ts'
+import { agentScope } from './agent-context.ts'
 
 export const ReportGeneratePayload = Type.Object({
-  kind: Type.Union([Type.Literal('status'), Type.Literal('standup'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('sprint'), Type.Literal('summary')]),
+  kind: Type.Enum(REPORT_KINDS),
   period_start: Type.Optional(Day()),
   period_end: Type.Optional(Day()),
   client_id: Type.Optional(Type.String({ format: 'uuid' })),
@@ -23,20 +27,12 @@ export const ReportGeneratePayload = Type.Object({
   user_id: Type.Optional(Type.String({ format: 'uuid' })),
 }, { additionalProperties: false })
 
-/** Default period per kind, ending today (UTC) — what a nightly schedule wants. */
-export function defaultPeriod (kind: string, today = new Date()): { start: string; end: string } {
-  const end = today.toISOString().slice(0, 10)
-  const days = kind === 'standup' ? 1 : kind === 'monthly' ? 30 : kind === 'sprint' ? 14 : kind === 'summary' ? 90 : 7
-  const start = new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10)
-  return { start, end }
-}
-
 export function reportGenerate (deps: { llm: LlmProvider }) {
   return async (ctx: ExecutionContext, payload: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const kind = String(payload.kind) as ReportKind
     const userId = typeof payload.user_id === 'string' ? payload.user_id : ctx.userId
     if (userId === null) throw new PermanentJobError('report.generate needs a user (the job\'s user or payload.user_id).')
-    const existing = await ctx.inTenant((trx) => trx.selectFrom('worklog_report').select(['id', 'title']).where('job_id', '=', ctx.jobId).executeTakeFirst())
+    const existing = await ctx.inTenant((trx) => findReportByJob(trx, ctx.jobId))
     if (existing !== undefined) {
       await ctx.log('report already written by an earlier attempt', { data: { report_id: existing.id } })
       return { report_id: existing.id, title: existing.title, reused: true }
@@ -47,24 +43,12 @@ export function reportGenerate (deps: { llm: LlmProvider }) {
       end: typeof payload.period_end === 'string' ? payload.period_end : fallback.end,
     }
     if (period.end < period.start) throw new PermanentJobError(`period_end (${period.end}) is before period_start (${period.start}).`)
-    const scopeIds = {
-      client_id: typeof payload.client_id === 'string' ? payload.client_id : null,
-      project_id: typeof payload.project_id === 'string' ? payload.project_id : null,
-      sprint_id: typeof payload.sprint_id === 'string' ? payload.sprint_id : null,
+    const scopeIds: ReportScope = {
+      ...(typeof payload.client_id === 'string' && { client_id: payload.client_id }),
+      ...(typeof payload.project_id === 'string' && { project_id: payload.project_id }),
+      ...(typeof payload.sprint_id === 'string' && { sprint_id: payload.sprint_id }),
     }
-    const rows = await ctx.inTenant((trx) => {
-      let query = trx.selectFrom('worklog as w')
-        .leftJoin('client as c', (j) => j.onRef('c.tenant_id', '=', 'w.tenant_id').onRef('c.id', '=', 'w.client_id'))
-        .leftJoin('project as p', (j) => j.onRef('p.tenant_id', '=', 'w.tenant_id').onRef('p.id', '=', 'w.project_id'))
-        .leftJoin('sprint as s', (j) => j.onRef('s.tenant_id', '=', 'w.tenant_id').onRef('s.id', '=', 'w.sprint_id'))
-        .select(['w.id', 'w.occurred_on', 'w.title', 'w.content', 'w.outcome', 'w.impact', 'w.next_steps', 'w.work_type', 'w.status', 'w.tags', 'w.effort_minutes', 'w.is_billable', 'c.name as client_name', 'p.name as project_name', 's.name as sprint_name'])
-        .where('w.user_id', '=', userId).where('w.occurred_on', '>=', period.start).where('w.occurred_on', '<=', period.end)
-        .where('w.status', '!=', 'archived')
-      if (scopeIds.client_id !== null) query = query.where('w.client_id', '=', scopeIds.client_id)
-      if (scopeIds.project_id !== null) query = query.where('w.project_id', '=', scopeIds.project_id)
-      if (scopeIds.sprint_id !== null) query = query.where('w.sprint_id', '=', scopeIds.sprint_id)
-      return query.orderBy('w.occurred_on').execute()
-    })
+    const rows = await ctx.inTenant((trx) => worklogsForReport(trx, userId, period, scopeIds))
     await ctx.log('work logs loaded', { data: { kind, period, worklogs: rows.length } })
     const scope = agentScope(ctx)
     let report
@@ -96,10 +80,12 @@ export function reportGenerate (deps: { llm: LlmProvider }) {
     } finally {
       await scope.flush()
     }
-    const saved = await ctx.inTenant((trx) => trx.insertInto('worklog_report').values({
+    const reportId = await ctx.inTenant((trx) => insertReport(trx, {
       tenant_id: ctx.tenantId!,
       user_id: userId,
-      ...scopeIds,
+      client_id: scopeIds.client_id ?? null,
+      project_id: scopeIds.project_id ?? null,
+      sprint_id: scopeIds.sprint_id ?? null,
       kind,
       created_via: ctx.trigger === 'schedule' ? 'schedule' : 'job',
       period_start: period.start,
@@ -108,8 +94,8 @@ export function reportGenerate (deps: { llm: LlmProvider }) {
       content_md: report.markdown,
       metadata: toJson({ stats: report.stats, sections: report.sections, job_id: ctx.jobId }),
       job_id: ctx.jobId,
-    }).returning('id').executeTakeFirstOrThrow())
-    await ctx.log('report saved', { data: { report_id: saved.id, entries: report.stats.entries, hours: report.stats.hours } })
-    return { report_id: saved.id, title: report.title, kind, period, entries: report.stats.entries }
+    }))
+    await ctx.log('report saved', { data: { report_id: reportId, entries: report.stats.entries, hours: report.stats.hours } })
+    return { report_id: reportId, title: report.title, kind, period, entries: report.stats.entries }
   }
 }

@@ -4,14 +4,17 @@
 // Markdown; PDF and DOCX are rendered from it on download.
 import { Type } from 'typebox'
 import { composeResume } from '../../agents/resume.agent.ts'
-import type { SkillKind } from '../../agents/agent.types.ts'
 import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
 import { validateJsonResume } from '../../modules/reports/json-resume.ts'
+import { findResumeByJob, insertResume, resumeSources } from '../../modules/reports/reports.repository.ts'
+import { topSkills } from '../../modules/skills/skills.repository.ts'
 import { toJson } from '../../platform/db/json.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'
-import { agentScope, isoDay } from './agent-context.ts'
+import { isoDay } from '../../vocabulary/calendar-day.ts'
+import type { SkillKind } from '../../vocabulary/career.ts'
+import { agentScope } from './agent-context.ts'
 
 export const ResumeRefreshPayload = Type.Object({ user_id: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false })
 
@@ -21,26 +24,10 @@ export function resumeRefresh (deps: { llm: LlmProvider }) {
   return async (ctx: ExecutionContext, payload: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const userId = typeof payload.user_id === 'string' ? payload.user_id : ctx.userId
     if (userId === null) throw new PermanentJobError('resume.refresh needs a user.')
-    const existing = await ctx.inTenant((trx) => trx.selectFrom('resume').select('id').where('job_id', '=', ctx.jobId).executeTakeFirst())
+    const existing = await ctx.inTenant((trx) => findResumeByJob(trx, ctx.jobId))
     if (existing !== undefined) return { resume_id: existing.id, reused: true }
 
-    const data = await ctx.inTenant(async (trx) => {
-      const profile = await trx.selectFrom('app_user as u').innerJoin('user_profile as p', 'p.user_id', 'u.id')
-        .select(['u.email', 'p.display_name', 'p.headline', 'p.location', 'p.summary', 'p.links']).where('u.id', '=', userId).executeTakeFirstOrThrow()
-      const bullets = await trx.selectFrom('worklog_bullet as b')
-        .innerJoin('worklog as w', (j) => j.onRef('w.tenant_id', '=', 'b.tenant_id').onRef('w.id', '=', 'b.worklog_id'))
-        .leftJoin('client as c', (j) => j.onRef('c.tenant_id', '=', 'w.tenant_id').onRef('c.id', '=', 'w.client_id'))
-        .leftJoin('project as p', (j) => j.onRef('p.tenant_id', '=', 'w.tenant_id').onRef('p.id', '=', 'w.project_id'))
-        .select(['b.text', 'b.is_selected', 'w.occurred_on', 'c.name as client_name', 'p.name as project_name'])
-        .where('w.user_id', '=', userId).where('b.kind', '=', 'resume').where('w.status', '!=', 'archived')
-        .orderBy('b.is_selected', 'desc').orderBy('b.order').orderBy('w.occurred_on', 'desc').limit(300).execute()
-      const projects = await trx.selectFrom('project as p').innerJoin('client as c', (j) => j.onRef('c.tenant_id', '=', 'p.tenant_id').onRef('c.id', '=', 'p.client_id'))
-        .select(['p.name', 'p.role', 'p.description', 'p.started_on', 'p.ended_on', 'c.name as client_name'])
-        .where('p.user_id', '=', userId).orderBy('p.started_on', 'desc').execute()
-      const skills = await trx.selectFrom('skill').select(['name', 'kind', 'level', 'confidence'])
-        .where('user_id', '=', userId).orderBy('confidence', 'desc').limit(40).execute()
-      return { profile, bullets, projects, skills }
-    })
+    const data = await ctx.inTenant(async (trx) => ({ ...await resumeSources(trx, userId), skills: await topSkills(trx, userId, 40) }))
     await ctx.log('resume inputs loaded', { data: { bullets: data.bullets.length, projects: data.projects.length, skills: data.skills.length } })
 
     const scope = agentScope(ctx)
@@ -77,14 +64,14 @@ export function resumeRefresh (deps: { llm: LlmProvider }) {
       await ctx.log('the composed resume does not validate as JSON Resume', { level: 'error', data: { problems: problems.slice(0, 10) } })
       throw new PermanentJobError(`The composed resume is not valid JSON Resume: ${problems[0] ?? ''}`)
     }
-    const saved = await ctx.inTenant((trx) => trx.insertInto('resume').values({
+    const resumeId = await ctx.inTenant((trx) => insertResume(trx, {
       tenant_id: ctx.tenantId!,
       user_id: userId,
       job_id: ctx.jobId,
       json_resume: toJson(result.resume),
       markdown: result.markdown,
-    }).returning('id').executeTakeFirstOrThrow())
-    await ctx.log('resume saved', { data: { resume_id: saved.id } })
-    return { resume_id: saved.id, work_entries: result.resume.work?.length ?? 0, skills: result.resume.skills?.length ?? 0 }
+    }))
+    await ctx.log('resume saved', { data: { resume_id: resumeId } })
+    return { resume_id: resumeId, work_entries: result.resume.work?.length ?? 0, skills: result.resume.skills?.length ?? 0 }
   }
 }

@@ -6,10 +6,10 @@ import { sql } from 'kysely'
 import { buildTestApp, startTestServices, TEST_SECRET_KEY } from '../../helpers/services.ts'
 import { serviceHeader } from '../../helpers/auth.ts'
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemoData } from '../../../src/modules/worklog/demo-data.ts'
-import { dateOut } from '../../../src/modules/worklog/dates.ts'
+import { isoDay } from '../../../src/vocabulary/calendar-day.ts'
 import type { Db } from '../../../src/platform/db/database.ts'
 
-// A Wednesday, built from local parts the way the CLI's `new Date()` is read (dateOut).
+// A Wednesday, built from local parts the way the CLI's `new Date()` is read (isoDay).
 const TODAY = new Date(2025, 5, 18, 9, 30)
 const TODAY_ISO = '2025-06-18'
 const DAY_MS = 86_400_000
@@ -78,7 +78,7 @@ t.test('seed-demo writes a consistent quarter that its owner can sign in to', as
   t.test('work logs fall on weekdays in the 90 days before today, with realistic text', async (t) => {
     const rows = await db.selectFrom('worklog').selectAll().where('tenant_id', '=', seeded.tenantId).execute()
     for (const row of rows) {
-      const day = dateOut(row.occurred_on)
+      const day = isoDay(row.occurred_on)
       const back = daysBefore(day)
       if (back < 1 || back > 90) t.fail(`${row.title}: ${day} is outside the window`)
       const weekday = new Date(`${day}T00:00:00Z`).getUTCDay()
@@ -87,7 +87,7 @@ t.test('seed-demo writes a consistent quarter that its owner can sign in to', as
       if (row.outcome === '' || row.impact === '' || row.next_steps === '' || row.tags.length === 0) t.fail(`${row.title}: missing outcome, impact, next steps or tags`)
       if (row.effort_minutes === null || row.effort_minutes <= 0) t.fail(`${row.title}: no effort`)
     }
-    t.equal(new Set(rows.map((r) => dateOut(r.occurred_on))).size, rows.length, 'one entry a day')
+    t.equal(new Set(rows.map((r) => isoDay(r.occurred_on))).size, rows.length, 'one entry a day')
     t.ok(rows.filter((r) => r.status === 'final').length >= rows.length - 5, 'mostly final')
     t.ok(rows.some((r) => /\d/.test(r.outcome) && /\bfrom\b.*\bto\b/.test(r.outcome)), 'outcomes carry before/after numbers')
     const types = new Set(rows.map((r) => r.work_type))
@@ -121,7 +121,7 @@ t.test('seed-demo writes a consistent quarter that its owner can sign in to', as
     t.same(rows, [], 'no misplaced work logs')
 
     const sprints = await db.selectFrom('sprint').select(['start_date', 'end_date']).where('tenant_id', '=', seeded.tenantId).orderBy('start_date').execute()
-    const spans = sprints.map((s) => [dateOut(s.start_date!), dateOut(s.end_date!)])
+    const spans = sprints.map((s) => [isoDay(s.start_date!), isoDay(s.end_date!)])
     t.ok(spans.every(([start, end]) => daysBefore(start!) - daysBefore(end!) === 11), 'two-week sprints, Monday to Friday')
     t.ok(daysBefore(spans[0]![0]!) <= 90 && daysBefore(spans.at(-1)![1]!) <= 0, 'the sprints cover the last quarter up to this week')
   })

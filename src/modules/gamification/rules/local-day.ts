@@ -5,6 +5,8 @@
 // A local day is an ISO date string 'YYYY-MM-DD'. Day arithmetic runs on the date alone
 // (through UTC midnights), so daylight-saving changes cannot make a day 23 or 25 hours.
 
+import { isoDay } from '../../../vocabulary/calendar-day.ts'
+
 export type LocalDay = string
 
 export interface LocalWeek {
@@ -93,7 +95,7 @@ function dayNumber (day: LocalDay): number {
 }
 
 function fromDayNumber (n: number): LocalDay {
-  return new Date(n * MS_PER_DAY).toISOString().slice(0, 10)
+  return isoDay(new Date(n * MS_PER_DAY))
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later). */
