@@ -17,6 +17,7 @@
 //    connection silent both ways after HTTP_CONNECTION_TIMEOUT_MS.
 // A client that misses one gets 408 problem+json and the connection is closed.
 import type { IncomingMessage } from 'node:http'
+import { Socket } from 'node:net'
 import type { Config } from '../../config.ts'
 import type { App } from './app-instance.ts'
 import { clientErrorHandler, frameworkErrorHandler, refuseOnSocket } from './early-errors.ts'
@@ -71,7 +72,9 @@ export function installBodyTimeout (app: App, config: Config): void {
   const securityHeaders = securityHeaderSet({ isProduction: config.isProduction })
   app.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw
-    if (raw.complete || !declaresBody(raw)) {
+    // app.inject() requests hold their whole body in memory on a stand-in socket that has
+    // no byte count and cannot be destroyed: nothing to time, and timing it would throw.
+    if (raw.complete || !declaresBody(raw) || !(raw.socket instanceof Socket)) {
       done()
       return
     }
