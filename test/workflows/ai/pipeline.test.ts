@@ -136,6 +136,11 @@ t.test('reports are generated, downloadable, shareable without auth, expire and 
   const revoke = await app.inject({ method: 'DELETE', url: `/api/share-links/${id}/`, headers: alice.headers })
   t.equal(revoke.statusCode, 204)
   t.equal((await app.inject({ method: 'GET', url: `/api/share/${token}/` })).statusCode, 404, 'revoked')
+  const links = await app.inject({ method: 'GET', url: '/api/share-links/', headers: alice.headers })
+  t.equal(links.statusCode, 200)
+  t.equal(links.json().length, 1)
+  t.match(links.json()[0], { id, target_kind: 'report', target_id: result.report_id, access_count: 1, revoked_at: /^\d{4}-\d\d-\d\dT/ }, 'opened once, then revoked; the token is never listed')
+  t.notOk('token' in links.json()[0])
 
   const second = await app.inject({ method: 'POST', url: '/api/share-links/', headers: alice.headers, payload: { target_kind: 'report', target_id: result.report_id } })
   await services.database.db.updateTable('share_link').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', second.json().id as string).execute()
