@@ -34,9 +34,13 @@ t.test('the user\'s views, quiet mode, tenant isolation and audited admin action
   t.match(challenges.active.find((c: { code: string }) => c.code === 'log_days'), { progress: 1, target: 5 })
   t.same(challenges.history, [])
 
+  const settings = await app.inject({ method: 'GET', url: '/api/gamification/settings/', headers: member.headers })
+  t.equal(settings.statusCode, 200)
+  t.same(settings.json(), { quiet_mode: false }, 'quiet mode is off until chosen')
   // Quiet mode: nothing pushed, rewards still accrue.
   const patched = await app.inject({ method: 'PATCH', url: '/api/gamification/settings/', headers: member.headers, payload: { quiet_mode: true } })
   t.same(patched.json(), { quiet_mode: true })
+  t.same((await app.inject({ method: 'GET', url: '/api/gamification/settings/', headers: member.headers })).json(), { quiet_mode: true }, 'and stays chosen')
   const quiet = (await app.inject({ method: 'GET', url: '/api/gamification/summary/', headers: member.headers })).json()
   t.same([quiet.quiet_mode, quiet.active_challenges, quiet.recent_badges], [true, [], []])
   t.equal(quiet.xp.total, 43)

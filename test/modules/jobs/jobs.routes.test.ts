@@ -62,8 +62,10 @@ t.test('tenant quotas: too many jobs at once is a 429 with a clear message', asy
   await t.rejects(services.jobs.enqueue(services.database.db, { type: 'system.echo', tenantId: alice.tenantId, runAt: later }), {
     status: 429, code: 'quota_exceeded', message: /2 jobs queued or running \(limit 2\)/,
   })
-  await services.jobs.enqueue(services.database.db, { type: 'system.echo', tenantId: alice.tenantId, trigger: 'schedule', runAt: later })
-  t.pass('scheduled work is not refused by the per-person quota')
+  const { job: scheduled } = await services.jobs.enqueue(services.database.db, { type: 'system.echo', tenantId: alice.tenantId, trigger: 'schedule', runAt: later })
+  t.match(scheduled, { status: 'queued', trigger: 'schedule', tenant_id: alice.tenantId }, 'scheduled work is not refused by the per-person quota')
+  const queued = await services.database.db.selectFrom('job').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', alice.tenantId).where('status', '=', 'queued').executeTakeFirstOrThrow()
+  t.equal(Number(queued.n), 3, 'the two jobs within the quota and the scheduled one; the refused one left no row')
 })
 
 t.test('a route without an access rule cannot be registered', async (t) => {

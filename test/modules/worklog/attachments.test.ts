@@ -103,7 +103,9 @@ t.test('local backend', async (t) => {
     t.equal(forUpload.length, 1, 'one reward evaluation for the upload')
     t.same(forUpload[0]?.payload, { worklog_id: h.worklogId, trigger: 'attachment' })
     t.equal(forUpload[0]?.user_id, h.owner.id, 'on behalf of the entry\'s author')
-    t.ok(id)
+    const row = await h.services.database.db.selectFrom('attachment').select(['tenant_id', 'user_id', 'worklog_id', 'size_bytes'])
+      .where('id', '=', id).executeTakeFirstOrThrow()
+    t.same(row, { tenant_id: h.owner.tenantId, user_id: h.owner.id, worklog_id: h.worklogId, size_bytes: 150 * 1024 }, 'the upload\'s row, in the same tenant as its reward evaluation')
   })
 
   await t.test('?redirect=true on the local store still streams the bytes', async (t) => {

@@ -7,6 +7,7 @@ import { buildTestApp, startTestServices, TEST_SECRET_KEY } from '../../helpers/
 import { serviceHeader } from '../../helpers/auth.ts'
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemoData } from '../../../src/modules/worklog/demo-data.ts'
 import { isoDay } from '../../../src/vocabulary/calendar-day.ts'
+import { assertPasswordPolicy, verifyPassword } from '../../../src/modules/identity/passwords.ts'
 import type { Db } from '../../../src/platform/db/database.ts'
 
 // A Wednesday, built from local parts the way the CLI's `new Date()` is read (isoDay).
@@ -43,7 +44,10 @@ t.test('seed-demo writes a consistent quarter that its owner can sign in to', as
   const db = services.database.db
   const seeded = await seedDemoData(db, { today: TODAY })
   t.equal(seeded.email, DEMO_EMAIL)
-  t.equal(seeded.password, DEMO_PASSWORD, 'the default password passes the policy (createAccount enforces it)')
+  t.equal(seeded.password, 'quiet-harbour-lantern-73', 'the documented default password is the one printed')
+  t.doesNotThrow(() => assertPasswordPolicy(DEMO_PASSWORD, { email: DEMO_EMAIL }), 'the default password passes the policy')
+  const account = await db.selectFrom('app_user').select('password_hash').where('email', '=', DEMO_EMAIL).executeTakeFirstOrThrow()
+  t.equal(await verifyPassword(account.password_hash, 'quiet-harbour-lantern-73'), true, 'and is the one stored, hashed')
   t.match(seeded.counts, { clients: 3, projects: 5, epics: 2, features: 4, stories: 8, tasks: 16, sprints: 6 })
   t.ok(seeded.counts.worklogs >= 55 && seeded.counts.worklogs <= 65, `about 60 work logs (got ${seeded.counts.worklogs})`)
   t.ok(seeded.counts.bullets >= 3, 'a few resume bullets')

@@ -20,6 +20,16 @@ t.test('health, readiness, docs and error shapes', async (t) => {
   t.equal(openapi.statusCode, 200)
   t.ok(openapi.json().paths['/api/readyz'], 'routes are documented')
   t.equal((await app.inject({ method: 'GET', url: '/api/docs' })).statusCode, 200)
+  // The UI's own copies of the document, in both of its formats, match ours.
+  const uiJson = await app.inject({ method: 'GET', url: '/api/docs/json' })
+  t.equal(uiJson.statusCode, 200)
+  t.same(uiJson.json().paths['/api/readyz'], openapi.json().paths['/api/readyz'])
+  const uiYaml = await app.inject({ method: 'GET', url: '/api/docs/yaml' })
+  t.equal(uiYaml.statusCode, 200)
+  t.match(uiYaml.body, /^openapi: 3\.1\.0$/m)
+  const page = await app.inject({ method: 'GET', url: '/api/docs/static/index.html' })
+  t.equal(page.statusCode, 302, 'the old page address sends browsers to the UI')
+  t.equal(page.headers.location, '/api/docs/')
 
   const missing = await app.inject({ method: 'GET', url: '/api/nothing-here', headers: serviceHeader(services) })
   t.equal(missing.statusCode, 404)

@@ -60,6 +60,19 @@ t.test('slow requests are cut off with 408 problem+json', async (t) => {
     t.ok(reply.elapsedMs >= 2900, `ended by HTTP_REQUEST_TIMEOUT_MS (${reply.elapsedMs} ms)`)
   })
 
+  await t.test('an app.inject() request with a body is not timed (its stand-in socket has no bytes to count)', async (t) => {
+    const reply = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'someone@example.test', password: 'not the password' } })
+    t.equal(reply.statusCode, 401)
+    // Three body windows go by: before the fix the check fired on the stand-in socket and
+    // threw "socket.destroy is not a function" out of a timer, failing whatever test ran.
+    const thrown: unknown[] = []
+    const listener = (error: unknown): void => { thrown.push(error) }
+    process.on('uncaughtException', listener)
+    t.teardown(() => { process.off('uncaughtException', listener) })
+    await new Promise((resolve) => setTimeout(resolve, 1300))
+    t.same(thrown.map(String), [], 'no timer error')
+  })
+
   await t.test('headers trickled a byte at a time', async (t) => {
     const reply = await rawExchange(port, 'GET /api/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n', { trickle: `X-Slow: ${'a'.repeat(500)}\r\n\r\n`, everyMs: 50 })
     assertTimedOut(t, reply, 'slow headers')

@@ -95,3 +95,28 @@ t.test('a report schedule\'s scope must name the caller\'s own client, project a
   t.equal(patched.json().field, 'project_id')
   t.same((await services.schedules.get(id)).payload, { kind: 'weekly', user_id: bob.id, project_id: bobProject }, 'the schedule is unchanged')
 })
+
+t.test('another tenant\'s schedule can be neither changed nor deleted: 404, and it is unchanged', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const alice = await signUp(app, services)
+  const mallory = await signUp(app, services)
+  const created = await app.inject({ method: 'POST', url: '/api/schedules/', headers: alice.headers, payload: { name: 'Friday report', kind: 'weekly', cron: '0 17 * * 5' } })
+  t.equal(created.statusCode, 201, created.body)
+  const id = created.json<{ id: string }>().id
+
+  const patched = await app.inject({ method: 'PATCH', url: `/api/schedules/${id}/`, headers: mallory.headers, payload: { enabled: false, cron: '* * * * *' } })
+  t.equal(patched.statusCode, 404)
+  t.equal(patched.json().code, 'not_found')
+  const deleted = await app.inject({ method: 'DELETE', url: `/api/schedules/${id}/`, headers: mallory.headers })
+  t.equal(deleted.statusCode, 404)
+  t.equal(deleted.json().code, 'not_found')
+  // Naming alice's tenant does not help either: mallory is no member of it.
+  const asMember = await app.inject({ method: 'DELETE', url: `/api/schedules/${id}/`, headers: { ...mallory.headers, 'x-tenant-id': alice.tenantId } })
+  t.equal(asMember.statusCode, 403)
+  t.equal(asMember.json().code, 'not_a_member')
+
+  t.match(await services.schedules.get(id), { id, cron: '0 17 * * 5', enabled: true }, 'the schedule is untouched')
+  const list = await app.inject({ method: 'GET', url: '/api/schedules/', headers: alice.headers })
+  t.same(list.json<Array<{ id: string }>>().map((s) => s.id), [id])
+})

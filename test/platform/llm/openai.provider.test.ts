@@ -220,8 +220,11 @@ t.test('usage falls back to estimates when the server sends none', async (t) => 
     },
   ])
   const res = await provider(server.baseUrl).complete(ask)
-  t.ok(res.usage.promptTokens > 0)
-  t.equal(res.usage.completionTokens, Math.ceil('{"verdict":"yes","score":0.5}'.length / 4))
+  // About four characters a token, rounded up: the two messages as sent are 94 characters
+  // of JSON (24 tokens), the reply's content 29 (8 tokens).
+  t.same(server.seen[0]?.body.messages, [{ role: 'system', content: 'Answer with JSON.' }, { role: 'user', content: 'Is the sky blue?' }])
+  t.equal(res.usage.promptTokens, 24)
+  t.equal(res.usage.completionTokens, 8)
 })
 
 t.test('call recorder reports one record per call with its outcome', async (t) => {

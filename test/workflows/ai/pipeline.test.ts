@@ -119,6 +119,14 @@ t.test('reports are generated, downloadable, shareable without auth, expire and 
   t.match(list.json(), [{ id: result.report_id, kind: 'weekly', period_start: '2026-11-16', period_end: '2026-11-22' }])
   const md = await app.inject({ method: 'GET', url: `/api/reports/${result.report_id as string}/?format=md`, headers: alice.headers })
   t.match(md.body, /Checkout p95 latency dropped from 800ms to 120ms|800ms/)
+  // Reports are personal: a teammate in the same tenant (even an admin) gets a 404, as if
+  // it did not exist, and does not see it listed.
+  const teammate = await signUp(app, services, { tenantId: alice.tenantId, role: 'admin' })
+  const inTenant = { ...teammate.headers, 'x-tenant-id': alice.tenantId }
+  const theirs = await app.inject({ method: 'GET', url: `/api/reports/${result.report_id as string}/`, headers: inTenant })
+  t.equal(theirs.statusCode, 404)
+  t.equal(theirs.json().code, 'not_found')
+  t.same((await app.inject({ method: 'GET', url: '/api/reports/', headers: inTenant })).json(), [])
   const bad = await app.inject({ method: 'POST', url: '/api/reports/generate/', headers: alice.headers, payload: { kind: 'weekly', period_start: '2026-11-22', period_end: '2026-11-01' } })
   t.equal(bad.statusCode, 400)
   t.equal(bad.json().field, 'period_end')
@@ -136,6 +144,11 @@ t.test('reports are generated, downloadable, shareable without auth, expire and 
   const revoke = await app.inject({ method: 'DELETE', url: `/api/share-links/${id}/`, headers: alice.headers })
   t.equal(revoke.statusCode, 204)
   t.equal((await app.inject({ method: 'GET', url: `/api/share/${token}/` })).statusCode, 404, 'revoked')
+  const links = await app.inject({ method: 'GET', url: '/api/share-links/', headers: alice.headers })
+  t.equal(links.statusCode, 200)
+  t.equal(links.json().length, 1)
+  t.match(links.json()[0], { id, target_kind: 'report', target_id: result.report_id, access_count: 1, revoked_at: /^\d{4}-\d\d-\d\dT/ }, 'opened once, then revoked; the token is never listed')
+  t.notOk('token' in links.json()[0])
 
   const second = await app.inject({ method: 'POST', url: '/api/share-links/', headers: alice.headers, payload: { target_kind: 'report', target_id: result.report_id } })
   await services.database.db.updateTable('share_link').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', second.json().id as string).execute()

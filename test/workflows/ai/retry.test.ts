@@ -50,8 +50,15 @@ t.test('AI workflows retry after a model failure and write their results once', 
   const { job: report } = await services.jobs.enqueue(db, { type: 'report.generate', tenantId: alice.tenantId, userId: alice.id, payload: { kind: 'weekly', period_start: '2026-11-16', period_end: '2026-11-22' } })
   const ids = [analyze.id, report.id]
   // skills.extract and resume.refresh read what analysis wrote, so they go after it.
-  const analyzed = await eventually(async () => (await services.jobs.get(analyze.id)).status === 'success' || undefined, 60_000, 'the analysis')
-  t.ok(analyzed)
+  const analyzed = await eventually(async () => {
+    const job = await services.jobs.get(analyze.id)
+    return job.status === 'success' || job.status === 'failed' ? job : undefined
+  }, 60_000, 'the analysis')
+  t.equal(analyzed.status, 'success', 'the analysis succeeded on its retry')
+  const enriched = await db.selectFrom('worklog').select('enrichment_status').where('id', '=', worklog.id).executeTakeFirstOrThrow()
+  t.equal(enriched.enrichment_status, 'enriched', 'the retried analysis wrote its result')
+  const signals = await db.selectFrom('worklog_skill_signal').select('name').where('worklog_id', '=', worklog.id).where('source', '=', 'ai').orderBy('name').execute()
+  t.same(signals.map((s) => s.name), ['PostgreSQL', 'Redis'], 'the skills the entry names, suggested once (not once per attempt)')
   const { job: skills } = await services.jobs.enqueue(db, { type: 'skills.extract', tenantId: alice.tenantId, userId: alice.id, payload: { user_id: alice.id } })
   await eventually(async () => (await services.jobs.get(skills.id)).status === 'success' || undefined, 60_000, 'the skills')
   const { job: resume } = await services.jobs.enqueue(db, { type: 'resume.refresh', tenantId: alice.tenantId, userId: alice.id, payload: {} })
@@ -68,14 +75,15 @@ t.test('AI workflows retry after a model failure and write their results once', 
     t.ok(events.some((m) => m.startsWith('retry 1 of')), `${done.type}: the retry is on the timeline`)
   }
   t.equal(llm.failures, 4, 'each workflow\'s first model call failed once')
-  const { rows } = await sql<{ reports: number; resumes: number; skills: number; signals: number; failed_calls: number }>`
+  const { rows } = await sql<{ reports: number; resumes: number; signals: number; failed_calls: number }>`
     SELECT (SELECT count(*)::int FROM worklog_report) AS reports,
            (SELECT count(*)::int FROM resume) AS resumes,
-           (SELECT count(*)::int FROM skill) AS skills,
            (SELECT count(*)::int FROM worklog_skill_signal WHERE source = 'ai') AS signals,
            (SELECT count(*)::int FROM llm_call WHERE outcome <> 'ok') AS failed_calls`.execute(db)
   t.equal(rows[0]?.reports, 1, 'one report, not one per attempt')
   t.equal(rows[0]?.resumes, 1, 'one resume')
-  t.ok((rows[0]?.skills ?? 0) > 0 && (rows[0]?.signals ?? 0) > 0)
+  const skillNames = await db.selectFrom('skill').select('name').where('user_id', '=', alice.id).orderBy('name').execute()
+  t.same(skillNames.map((s) => s.name), ['PostgreSQL', 'Redis'], 'the skills extracted from the two signals, once each')
+  t.equal(rows[0]?.signals, 2, 'the two suggested signals, written once')
   t.equal(rows[0]?.failed_calls, 4, 'the failed calls are accounted for')
 })
