@@ -12,7 +12,9 @@ import type { FastifyRequest } from 'fastify'
  * guarded path are still treated as that path.
  */
 export function routePath (request: FastifyRequest): string {
-  return request.routeOptions.url ?? normalisedPath(request.url)
+  const pattern = request.routeOptions.url
+  // Catch-all routes (CORS preflights answer on OPTIONS *) say nothing about the path.
+  return pattern === undefined || pattern === '*' || pattern === '/*' ? normalisedPath(request.url) : pattern
 }
 
 export function normalisedPath (target: string): string {
