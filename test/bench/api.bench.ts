@@ -9,7 +9,8 @@
 // connections after a short warm-up. Every request comes from a fresh client address
 // (X-Forwarded-For, TRUST_PROXY=true) so the per-address rate limit never answers, and
 // carries a properly signed X-Service-Token. BENCH_API_CPU_PROF=<dir> runs the service
-// under `node --cpu-prof` and leaves its profile there.
+// under `node --cpu-prof` and leaves its profile there; BENCH_API_ONLY=<text> measures
+// only the routes whose name contains it (the anchor always runs).
 // Prints figures as it goes; the last line is one JSON object.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -30,6 +31,8 @@ const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10)
 const WARMUP_SECONDS = Number(process.env.BENCH_API_WARMUP_SECONDS ?? 2)
 const CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 16)
 const CPU_PROF_DIR = process.env.BENCH_API_CPU_PROF
+/** Only the measures whose name contains this (e.g. "worklogs/?" to profile the page alone). */
+const ONLY = process.env.BENCH_API_ONLY
 
 function line (text: string): void { process.stdout.write(text + '\n') }
 
@@ -158,7 +161,7 @@ try {
 
   const anchorFirst = await run(anchorTarget)
   const measured: Figure[] = []
-  for (const target of targets) measured.push(await run(target))
+  for (const target of targets.filter((t) => ONLY === undefined || t.name.includes(ONLY))) measured.push(await run(target))
   const anchorLast = await run(anchorTarget)
   const anchorReqPerS = (anchorFirst.req_per_s + anchorLast.req_per_s) / 2
   const anchorP99 = (anchorFirst.p99_ms + anchorLast.p99_ms) / 2
