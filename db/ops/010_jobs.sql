@@ -8,7 +8,7 @@ SELECT type,
        max(created_at)                            AS newest_created_at,
        count(*) FILTER (WHERE scheduled_for > now()) AS delayed
 FROM job
-WHERE status IN ('queued', 'running')
+WHERE finished_at IS NULL
 GROUP BY type, status;
 COMMENT ON VIEW ops.queue_depth IS 'Jobs waiting or running, per type and status.';
 

@@ -17,12 +17,13 @@ export class QuotaExceededError extends AppError {
 export async function assertJobQuota (executor: Executor, tenantId: string, adding: number): Promise<void> {
   // Lock the tenant row (NO KEY UPDATE leaves foreign-key checks alone) so concurrent
   // enqueues of one tenant count one after the other instead of both slipping under.
+  // Unfinished (finished_at IS NULL) is queued or running, read through job_unfinished_idx.
   const { rows } = await sql<{ max_concurrent_jobs: number; max_jobs_per_day: number; active: number; today: number }>`
     WITH quota AS (
       SELECT max_concurrent_jobs, max_jobs_per_day FROM tenant WHERE id = ${tenantId} FOR NO KEY UPDATE
     )
     SELECT q.max_concurrent_jobs, q.max_jobs_per_day,
-           (SELECT count(*)::int FROM job WHERE tenant_id = ${tenantId} AND trigger IN ('api', 'retry') AND status IN ('queued', 'running')) AS active,
+           (SELECT count(*)::int FROM job WHERE tenant_id = ${tenantId} AND trigger IN ('api', 'retry') AND finished_at IS NULL) AS active,
            (SELECT count(*)::int FROM job WHERE tenant_id = ${tenantId} AND trigger IN ('api', 'retry')
               AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS today
     FROM quota q`.execute(executor)

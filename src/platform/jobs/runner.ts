@@ -128,22 +128,23 @@ export class JobRunner {
    * each. A row still `running` means an earlier attempt's worker died (pg-boss retried
    * it after missed heartbeats): run it again, and say so. Rows already finished or
    * cancelled are skipped, and pg-boss's settle then retires their message.
+   *
+   * The rows are found by primary key alone (`id = ANY`) and their per-job values read
+   * from a JSON object keyed by id: joined to unnest(), the planner judged the join by
+   * the status column's stale statistics and chose a scan of every job, or rescanned
+   * the whole unnest() once per row.
+   * The status the row had comes from a subquery in RETURNING: it reads the statement's
+   * snapshot, which does not see this statement's own update. That replaces a SELECT …
+   * FOR UPDATE before the update, which locked (and wrote WAL for) every row twice.
    */
   async #markStarted (messages: JobWithMetadata<object>[]): Promise<Job[]> {
     const ids = messages.map((m) => m.id)
-    const attempts = messages.map((m) => m.retryCount + 1)
+    const attempts = toJson(Object.fromEntries(messages.map((m) => [m.id, m.retryCount + 1])))
     const { rows } = await sql<Job & { prior_status: string }>`
-      WITH claim AS (
-        SELECT * FROM unnest(${ids}::uuid[], ${attempts}::int[]) AS c(id, attempt)
-      ), prior AS (
-        SELECT j.id, j.status AS prior_status FROM job j JOIN claim c ON c.id = j.id
-        WHERE j.status IN ('queued', 'running')
-        FOR UPDATE OF j
-      ), started AS (
-        UPDATE job j SET status = 'running', attempt = c.attempt, started_at = now(), updated_at = now()
-        FROM claim c, prior p
-        WHERE j.id = c.id AND p.id = c.id
-        RETURNING j.*, p.prior_status
+      WITH started AS (
+        UPDATE job j SET status = 'running', attempt = (${attempts}::jsonb ->> j.id::text)::int, started_at = now(), updated_at = now()
+        WHERE j.id = ANY(${ids}::uuid[]) AND j.status IN ('queued', 'running')
+        RETURNING j.*, (SELECT p.status FROM job p WHERE p.id = j.id) AS prior_status
       ), logged AS (
         INSERT INTO event (job_id, tenant_id, trace_id, level, source, message, data)
         SELECT id, tenant_id, trace_id,
@@ -230,21 +231,35 @@ export class JobRunner {
     }
   }
 
+  /**
+   * The batch's outcomes, their "job completed" events and pg-boss's settlement in one
+   * transaction: rows and events in one statement (the events are made from the rows the
+   * update returns, so nothing is joined twice), then complete(). A job cancelled while
+   * its workflow ran keeps its cancellation and gets a warning event instead.
+   */
   async #recordSuccesses (jobType: JobType, outcomes: Array<Extract<Outcome, { kind: 'success' }>>): Promise<void> {
     if (outcomes.length === 0) return
+    const ids = outcomes.map((o) => o.job.id)
+    // Keyed by job id, so the update finds its rows by primary key and joins nothing (see #markStarted).
+    const results = toJson(Object.fromEntries(outcomes.map((o) => [o.job.id, o.result ?? null])))
+    const durations = toJson(Object.fromEntries(outcomes.map((o) => [o.job.id, round(o.durationMs)])))
     await this.#deps.db.transaction().execute(async (trx) => {
-      const ids = outcomes.map((o) => o.job.id)
-      const results = outcomes.map((o) => toJson(o.result ?? null))
       const { rows } = await sql<{ id: string }>`
-        UPDATE job j SET status = 'success', result = r.result::jsonb, error = NULL, error_code = NULL,
-               finished_at = now(), updated_at = now()
-        FROM unnest(${ids}::uuid[], ${results}::text[]) AS r(id, result)
-        WHERE j.id = r.id AND j.status = 'running'
-        RETURNING j.id`.execute(trx)
+        WITH recorded AS (
+          UPDATE job j SET status = 'success', result = ${results}::jsonb -> j.id::text, error = NULL, error_code = NULL,
+                 finished_at = now(), updated_at = now()
+          WHERE j.id = ANY(${ids}::uuid[]) AND j.status = 'running'
+          RETURNING j.id, j.tenant_id, j.trace_id, j.attempt
+        ), logged AS (
+          INSERT INTO event (job_id, tenant_id, trace_id, level, source, message, data)
+          SELECT id, tenant_id, trace_id, 'info', 'worker', 'job completed',
+                 jsonb_build_object('attempt', attempt, 'duration_ms', ${durations}::jsonb -> id::text)
+          FROM recorded
+        )
+        SELECT id FROM recorded`.execute(trx)
       const recorded = new Set(rows.map((r) => r.id))
-      await recordEvents(trx, outcomes.map((o) => recorded.has(o.job.id)
-        ? eventFor(o.job, 'info', 'job completed', { attempt: o.job.attempt, duration_ms: round(o.durationMs) })
-        : eventFor(o.job, 'warning', 'workflow finished after the job was cancelled; result discarded', { duration_ms: round(o.durationMs) })))
+      const discarded = outcomes.filter((o) => !recorded.has(o.job.id))
+      await recordEvents(trx, discarded.map((o) => eventFor(o.job, 'warning', 'workflow finished after the job was cancelled; result discarded', { duration_ms: round(o.durationMs) })))
       const settled = outcomes.filter((o) => recorded.has(o.job.id)).map((o) => o.claim)
       if (settled.length > 0) await this.#deps.boss.complete(jobType.type, settled, null, { db: fromKysely(trx) })
     })

@@ -15,13 +15,15 @@ type Orphan = Job & { delivery_state: DeliveryState | null; delivery_start_after
 export async function sweepOrphanedJobs (db: Db, limit = 500): Promise<number> {
   return db.transaction().execute(async (trx) => {
     // SKIP LOCKED: several workers sweep at once without fighting over rows, and a row a
-    // runner is settling right now is left to the runner.
+    // runner is settling right now is left to the runner. `finished_at IS NULL` says the
+    // same as the status test (a CHECK holds them together) and is what job_unfinished_idx
+    // is built on, so a sweep reads the unfinished jobs, not the whole table.
     const { rows } = await sql<Orphan>`
       SELECT j.*, b.state AS delivery_state, b.start_after AS delivery_start_after,
              b.retry_count AS delivery_retry_count, b.output AS delivery_output
       FROM job j
       LEFT JOIN ${sql.table(`${PGBOSS_SCHEMA}.job`)} b ON b.name = j.type AND b.id = j.id
-      WHERE j.status IN ('queued', 'running')
+      WHERE j.status IN ('queued', 'running') AND j.finished_at IS NULL
         AND j.updated_at < now() - interval '2 seconds'
         AND (b.id IS NULL
              OR b.state IN ('failed', 'cancelled', 'completed')
