@@ -1,6 +1,7 @@
 // Environment → typed configuration. One table (SETTINGS) declares every variable the
-// service reads, so `validate-env --print-status`, the README table and the parser can
-// never disagree about names, defaults or which values are secrets.
+// service reads, so `validate-env --print-status`, the table in docs/configuration.md
+// (`npm run docs:settings`) and the parser can never disagree about names, defaults or
+// which values are secrets.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
