@@ -13,19 +13,16 @@
 // only the routes whose name contains it (the anchor always runs).
 // Prints figures as it goes; the last line is one JSON object.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
-import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import pg from 'pg'
-import { loadConfig } from '../../src/config.ts'
+import { openScratch } from './scratch.ts'
 import { migrate } from '../../src/platform/db/migrate.ts'
 import { createLogger } from '../../src/platform/observability/logger.ts'
 import { makeServiceToken } from '../../src/modules/identity/service-token.ts'
 import { seedDemoData } from '../../src/modules/worklog/demo-data.ts'
-import { locateDatabase, startServices } from '../../src/runtime.ts'
+import { startServices } from '../../src/runtime.ts'
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10)
 const WARMUP_SECONDS = Number(process.env.BENCH_API_WARMUP_SECONDS ?? 2)
@@ -65,15 +62,9 @@ async function stopChild (child: ChildProcess): Promise<void> {
   await once(child, 'exit')
 }
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' })
 const logger = createLogger({ level: 'warn' })
-const location = await locateDatabase(config, logger)
-const benchDb = `afterresume_apibench_${randomBytes(4).toString('hex')}`
-const admin = new pg.Client({ connectionString: location.url })
-await admin.connect()
-await admin.query(`CREATE DATABASE ${benchDb}`)
-const url = (() => { const u = new URL(location.url); u.pathname = `/${benchDb}`; return u.toString() })()
-const { rows: [server] } = await admin.query<{ server_version: string }>('SHOW server_version')
+const scratch = await openScratch('afterresume_apibench')
+const { config, url } = scratch
 const children: ChildProcess[] = []
 
 try {
@@ -81,7 +72,7 @@ try {
   const seeding = await startServices(config, url, logger, { worker: false, scheduler: false })
   const demo = await seedDemoData(seeding.database.db)
   await seeding.stop()
-  line(`# AfterResume API benchmark — PostgreSQL ${server?.server_version} (${config.databaseUrl === undefined ? 'embedded' : 'DATABASE_URL'}), Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`)
+  line(`# AfterResume API benchmark — ${scratch.machine}, ${new Date().toISOString()}`)
   line(`# demo data: ${demo.counts.worklogs} work logs, ${demo.counts.projects} projects, ${demo.counts.tasks} tasks; ${CONNECTIONS} connections, ${SECONDS} s per measure after ${WARMUP_SECONDS} s warm-up`)
 
   const apiPort = await freePort()
@@ -176,7 +167,5 @@ try {
   }))
 } finally {
   for (const child of children) await stopChild(child).catch(() => {})
-  await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`).catch(() => {})
-  await admin.end()
-  if (location.embedded?.owned === true) await location.embedded.stop()
+  await scratch.close()
 }

@@ -4,15 +4,13 @@
 // a pg-boss delivery row per job (completed 40 days ago). Prints table sizes before, after
 // our cleanup (job, event), after pg-boss's own maintenance (pgboss.job) and after a plain
 // VACUUM, with the time each step took. The last line is one JSON object.
-import { randomBytes } from 'node:crypto'
-import { cpus, totalmem } from 'node:os'
 import pg from 'pg'
 import { sql } from 'kysely'
-import { loadConfig } from '../../src/config.ts'
+import { openScratch } from './scratch.ts'
 import type { Db } from '../../src/platform/db/database.ts'
 import { migrate } from '../../src/platform/db/migrate.ts'
 import { createLogger } from '../../src/platform/observability/logger.ts'
-import { locateDatabase, startServices } from '../../src/runtime.ts'
+import { startServices } from '../../src/runtime.ts'
 import { runCleanup } from '../../src/workflows/system/cleanup.ts'
 
 const JOBS = Number(process.env.BENCH_CLEANUP_JOBS ?? 100_000)
@@ -37,20 +35,13 @@ async function sizes (db: Db): Promise<Sizes> {
 
 const show = (label: string, s: Sizes): void => line(`${label.padEnd(28)} job ${mib(s.job).padStart(10)} (${s.job_rows} rows)   event ${mib(s.event).padStart(10)} (${s.event_rows} rows)   pgboss.job ${mib(s.pgboss_job).padStart(10)} (${s.pgboss_rows} rows)`)
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' })
-const logger = createLogger({ level: 'warn' })
-const location = await locateDatabase(config, logger)
-const benchDb = `afterresume_bench_${randomBytes(4).toString('hex')}`
-const admin = new pg.Client({ connectionString: location.url })
-await admin.connect()
-await admin.query(`CREATE DATABASE ${benchDb}`)
-const url = (() => { const u = new URL(location.url); u.pathname = `/${benchDb}`; return u.toString() })()
-const { rows: [server] } = await admin.query<{ server_version: string }>('SHOW server_version')
+const scratch = await openScratch('afterresume_bench')
+const { config, url } = scratch
 
 try {
   await migrate(url, { secretKey: config.secretKey })
-  line(`# AfterResume cleanup benchmark — PostgreSQL ${server?.server_version} (${config.databaseUrl === undefined ? 'embedded' : 'DATABASE_URL'}), Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, batch ${config.retention.batchSize}, ${new Date().toISOString()}`)
-  const services = await startServices(config, url, logger, { worker: false, scheduler: false })
+  line(`# AfterResume cleanup benchmark — ${scratch.machine}, batch ${config.retention.batchSize}, ${new Date().toISOString()}`)
+  const services = await startServices(config, url, createLogger({ level: 'warn' }), { worker: false, scheduler: false })
   const owner = new pg.Client({ connectionString: url })
   await owner.connect()
   try {
@@ -112,7 +103,5 @@ try {
     await services.stop()
   }
 } finally {
-  await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`).catch(() => {})
-  await admin.end()
-  if (location.embedded?.owned === true) await location.embedded.stop()
+  await scratch.close()
 }

@@ -7,16 +7,13 @@
 // measured in BENCH_ROUNDS (3) rounds, ours then plain pg-boss back to back, each drain
 // in a fresh database; the ratio is reported per round and for the best of each side.
 // Prints figures as it goes; the last line is one JSON object.
-import { randomBytes } from 'node:crypto'
-import { cpus, totalmem } from 'node:os'
-import pg from 'pg'
 import { sql } from 'kysely'
 import { PgBoss } from 'pg-boss'
-import { loadConfig } from '../../src/config.ts'
+import { openScratch } from './scratch.ts'
 import { migrate } from '../../src/platform/db/migrate.ts'
 import { JobRegistry } from '../../src/platform/jobs/registry.ts'
 import { createLogger } from '../../src/platform/observability/logger.ts'
-import { locateDatabase, startServices, type Services } from '../../src/runtime.ts'
+import { startServices, type Services } from '../../src/runtime.ts'
 import { registerWorkflows } from '../../src/workflows/index.ts'
 
 const PICKUPS = Number(process.env.BENCH_PICKUPS ?? 500)
@@ -34,29 +31,15 @@ function line (text: string): void { process.stdout.write(text + '\n') }
 
 function ratio (value: number, of: number): number { return Math.round((value / of) * 100) / 100 }
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' })
 const logger = createLogger({ level: 'warn' })
-const location = await locateDatabase(config, logger)
-const benchDb = `afterresume_bench_${randomBytes(4).toString('hex')}`
-const admin = new pg.Client({ connectionString: location.url })
-await admin.connect()
-await admin.query(`CREATE DATABASE ${benchDb}`)
-const databaseUrl = (name: string): string => { const u = new URL(location.url); u.pathname = `/${name}`; return u.toString() }
-const url = databaseUrl(benchDb)
-const scratch: string[] = [benchDb]
+const scratch = await openScratch('afterresume_bench')
+const { config, url } = scratch
 /** A fresh migrated database, dropped at the end of the run. */
-const freshDatabase = async (suffix: string): Promise<string> => {
-  const name = `${benchDb}_${suffix}`
-  await admin.query(`CREATE DATABASE ${name}`)
-  scratch.push(name)
-  await migrate(databaseUrl(name), { secretKey: config.secretKey })
-  return databaseUrl(name)
-}
-const { rows: [server] } = await admin.query<{ server_version: string }>('SHOW server_version')
+const freshDatabase = (suffix: string): Promise<string> => scratch.another(suffix)
 
 try {
   await migrate(url, { secretKey: config.secretKey })
-  line(`# AfterResume job benchmark — PostgreSQL ${server?.server_version} (${config.databaseUrl === undefined ? 'embedded' : 'DATABASE_URL'}), Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`)
+  line(`# AfterResume job benchmark — ${scratch.machine}`)
 
   // ---- AfterResume: pickup latency ----------------------------------------------------
   const startedAt = new Map<string, number>()
@@ -201,7 +184,5 @@ try {
     enqueue_jobs_per_s: enqueuePerSecond,
   }))
 } finally {
-  for (const name of scratch) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {})
-  await admin.end()
-  if (location.embedded?.owned === true) await location.embedded.stop()
+  await scratch.close()
 }
