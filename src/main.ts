@@ -20,7 +20,7 @@ import { createAccount } from './modules/identity/accounts.ts'
 import { NO_REQUEST, recordAuthEvent } from './modules/identity/audit.ts'
 import { ROLES, type Role } from './modules/identity/identity.table.ts'
 import { createInvite } from './modules/identity/invite.service.ts'
-import { seedDemoData } from './modules/worklog/demo-data.ts'
+import { seedDemoData } from './modules/worklog/demo/demo-data.ts'
 import { locateDatabase, startServer, startServices, type Services } from './runtime.ts'
 import { runCleanup } from './workflows/system/cleanup.ts'
 

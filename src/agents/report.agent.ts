@@ -7,7 +7,9 @@
  * appends them as "Time" and "Skills used" sections, then renders Markdown.
  */
 import { outputSchema, type LlmProvider } from '../platform/llm/llm.types.ts'
-import { type AgentContext, type Report, type ReportInput, type ReportKind, type ReportSection, type ReportStats, ReportDraftSchema } from './agent.types.ts'
+import type { AgentContext } from './agent.types.ts'
+import { type Report, type ReportInput, type ReportSection, type ReportStats, ReportDraftSchema } from './report.types.ts'
+import type { ReportKind } from '../vocabulary/career.ts'
 import { askForJson } from './ask.ts'
 import { computeReportStats } from './engines/report.engine.ts'
 import { REPORT_COMPOSE_PROMPT_VERSION, REPORT_SECTIONS, buildReportSystem, buildReportUser } from './prompts/report-compose.v1.ts'

@@ -9,18 +9,9 @@
  * returns for keys we did not give it is ignored.
  */
 import { outputSchema, type LlmProvider } from '../platform/llm/llm.types.ts'
-import {
-  type AgentContext,
-  type JsonResume,
-  type ResumeBulletInput,
-  type ResumeComposeGroup,
-  type ResumeInput,
-  type ResumeProjectInput,
-  type ResumeResult,
-  type ResumeSkillInput,
-  type SkillKind,
-  ResumeDraftSchema,
-} from './agent.types.ts'
+import type { AgentContext } from './agent.types.ts'
+import { type JsonResume, type ResumeBulletInput, type ResumeComposeGroup, type ResumeInput, type ResumeProjectInput, type ResumeResult, type ResumeSkillInput, ResumeDraftSchema } from './resume.types.ts'
+import type { SkillKind } from '../vocabulary/career.ts'
 import { askForJson } from './ask.ts'
 import { rankSkills } from './engines/resume.engine.ts'
 import { RESUME_COMPOSE_PROMPT_VERSION, buildResumeSystem, buildResumeUser } from './prompts/resume-compose.v1.ts'

@@ -23,16 +23,9 @@
  * from making anyone an expert.
  */
 import { outputSchema, type LlmProvider } from '../platform/llm/llm.types.ts'
-import {
-  type AgentContext,
-  type MergeSkillsInput,
-  type MergedSkill,
-  type SkillEvidence,
-  type SkillKind,
-  type SkillLevel,
-  type SkillSignalInput,
-  SkillGroupingSchema,
-} from './agent.types.ts'
+import type { AgentContext } from './agent.types.ts'
+import { type MergeSkillsInput, type MergedSkill, type SkillEvidence, type SkillSignalInput, SkillGroupingSchema } from './skill.types.ts'
+import type { SkillKind, SkillLevel } from '../vocabulary/career.ts'
 import { askForJson } from './ask.ts'
 import { SKILLS_MERGE_PROMPT_VERSION, SKILLS_MERGE_SYSTEM, buildSkillsMergeUser } from './prompts/skills-merge.v1.ts'
 import { normalizeSkillName, skillKindOf } from './taxonomy/index.ts'

@@ -1,7 +1,10 @@
 // The tasks agents hand the local provider: the structured twin of each prompt, so the
 // deterministic engines answer from fields instead of parsing prose.
 import type { LlmTask } from '../platform/llm/llm.types.ts'
-import type { ReportInput, ResumeComposeTaskInput, SkillsMergeTaskInput, WorklogInput } from './agent.types.ts'
+import type { ReportInput } from './report.types.ts'
+import type { ResumeComposeTaskInput } from './resume.types.ts'
+import type { SkillsMergeTaskInput } from './skill.types.ts'
+import type { WorklogInput } from './worklog.types.ts'
 
 export type AgentTask =
   | { kind: 'worklog.analyze'; input: WorklogInput }

@@ -4,7 +4,8 @@
  * the provider it is handed.
  */
 import { outputSchema, type LlmProvider } from '../platform/llm/llm.types.ts'
-import { type AgentContext, type SkillSignal, type WorklogAnalysis, type WorklogBullet, type WorklogInput, WorklogAnalysisSchema } from './agent.types.ts'
+import type { AgentContext } from './agent.types.ts'
+import { type SkillSignal, type WorklogAnalysis, type WorklogBullet, type WorklogInput, WorklogAnalysisSchema } from './worklog.types.ts'
 import { askForJson } from './ask.ts'
 import { MAX_BULLET_LENGTH } from './engines/worklog.engine.ts'
 import { buildWorklogAnalyzeUser, WORKLOG_ANALYZE_PROMPT_VERSION, WORKLOG_ANALYZE_SYSTEM } from './prompts/worklog-analyze.v1.ts'

@@ -7,7 +7,7 @@
  * group, so an extractor that names one skill twice (or a label list with two
  * spellings of one skill) neither gains nor loses by it.
  */
-import type { WorklogInput } from '../../src/agents/agent.types.ts'
+import type { WorklogInput } from '../../src/agents/worklog.types.ts'
 import { extractSkillSignals } from '../../src/agents/engines/worklog.engine.ts'
 import { analyzeWorklog } from '../../src/agents/worklog.agent.ts'
 import { LocalLlmProvider } from '../../src/agents/local.provider.ts'

@@ -12,7 +12,7 @@
  * and the held-out figure into a flattering one. The last line is one JSON
  * object with every figure.
  */
-import type { WorklogInput } from '../../src/agents/agent.types.ts'
+import type { WorklogInput } from '../../src/agents/worklog.types.ts'
 import { compareSkills, skillKeys, skillsSuggestedLocally, tally, type SkillComparison, type Tally } from '../agents/skill-eval.ts'
 import { WORKLOG_FIXTURES } from '../agents/fixtures/worklogs.ts'
 import { SKILL_ALIASES, SKILL_SET, WORK_KINDS, type LabelledEntry } from '../fixtures/skills/index.ts'

@@ -4,7 +4,7 @@
  * (users, requests, tickets, …). Bare numbers are ignored on purpose: versions
  * ("Django 5.0"), times ("02:10") and standards ("WCAG 2.1") are not results.
  */
-import type { WorklogMetric } from '../agent.types.ts'
+import type { WorklogMetric } from '../worklog.types.ts'
 import { splitSentences, truncateAtWord } from '../text.ts'
 
 const NUMBER = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`

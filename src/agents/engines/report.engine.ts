@@ -3,15 +3,9 @@
  * computed here, whichever provider writes the prose, so hours and counts in a
  * report are exact.
  */
-import {
-  type ReportDraft,
-  type ReportInput,
-  type ReportKind,
-  type ReportSection,
-  type ReportStats,
-  type ReportWorklog,
-  type WorkType,
-} from '../agent.types.ts'
+import type { ReportDraft, ReportInput, ReportSection, ReportStats, ReportWorklog } from '../report.types.ts'
+import type { ReportKind } from '../../vocabulary/career.ts'
+import type { WorkType } from '../../vocabulary/worklog.ts'
 import { REPORT_SECTIONS } from '../prompts/report-compose.v1.ts'
 import { findSkills, normalizeSkillName } from '../taxonomy/index.ts'
 import { splitSentences, truncateAtWord, withPeriod } from '../text.ts'

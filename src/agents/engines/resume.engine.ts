@@ -3,7 +3,8 @@
  * project from the candidate bullets, infers a headline from the skill mix
  * when the profile has none, and writes a factual summary from the skills.
  */
-import type { ResumeComposeGroup, ResumeComposeTaskInput, ResumeDraft, ResumeSkillInput, SkillLevel } from '../agent.types.ts'
+import type { ResumeComposeGroup, ResumeComposeTaskInput, ResumeDraft, ResumeSkillInput } from '../resume.types.ts'
+import type { SkillLevel } from '../../vocabulary/career.ts'
 import { lookupSkill } from '../taxonomy/index.ts'
 import { capitalizeFirst, truncateAtWord, withPeriod, words } from '../text.ts'
 import { isPastTenseVerb } from './verbs.ts'

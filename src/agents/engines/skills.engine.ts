@@ -2,7 +2,8 @@
  * Local grouping of raw skill names: names that normalise to the same
  * canonical taxonomy entry (or the same cleaned spelling) form one group.
  */
-import type { SkillGrouping, SkillKind, SkillsMergeTaskInput } from '../agent.types.ts'
+import type { SkillGrouping, SkillsMergeTaskInput } from '../skill.types.ts'
+import type { SkillKind } from '../../vocabulary/career.ts'
 import { normalizeSkillName, skillKindOf } from '../taxonomy/index.ts'
 
 /** Kind for names the taxonomy does not know and nobody classified. */

@@ -4,7 +4,7 @@
  * the kind of work, and turning a past-tense verb into a gerund ("Added" →
  * "adding") for "Reduced X by adding Y" constructions.
  */
-import type { WorkType } from '../agent.types.ts'
+import type { WorkType } from '../../vocabulary/worklog.ts'
 
 const IRREGULAR_GERUNDS: Record<string, string> = {
   built: 'building',

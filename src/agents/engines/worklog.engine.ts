@@ -5,7 +5,8 @@
  * taxonomy-based skills, pattern-based metrics, extractive summary, keyword
  * work-type suggestion and resume bullets opened by a strong action verb.
  */
-import type { SkillSignal, WorkType, WorklogAnalysis, WorklogBullet, WorklogInput, WorklogMetric } from '../agent.types.ts'
+import type { SkillSignal, WorklogAnalysis, WorklogBullet, WorklogInput, WorklogMetric } from '../worklog.types.ts'
+import type { WorkType } from '../../vocabulary/worklog.ts'
 import { findSkills, lookupSkill } from '../taxonomy/index.ts'
 import { capitalizeFirst, splitSentences, truncateAtWord, withPeriod, withoutTrailingPeriod, words } from '../text.ts'
 import { extractMetrics } from './metrics.ts'

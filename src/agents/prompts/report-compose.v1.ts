@@ -6,7 +6,8 @@
  * computed by the agent and appended as tables, so a report can never contain
  * invented numbers about time spent.
  */
-import type { ReportInput, ReportKind } from '../agent.types.ts'
+import type { ReportInput } from '../report.types.ts'
+import type { ReportKind } from '../../vocabulary/career.ts'
 
 export const REPORT_COMPOSE_PROMPT_VERSION = 'report-compose.v1'
 

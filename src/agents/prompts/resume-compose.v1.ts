@@ -5,7 +5,7 @@
  * dates and the candidate bullets for each); the model writes the headline and
  * summary and picks and polishes highlights from the candidates.
  */
-import type { ResumeComposeTaskInput } from '../agent.types.ts'
+import type { ResumeComposeTaskInput } from '../resume.types.ts'
 
 export const RESUME_COMPOSE_PROMPT_VERSION = 'resume-compose.v1'
 

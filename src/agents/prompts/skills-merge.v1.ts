@@ -5,7 +5,7 @@
  * levels, confidence and evidence are computed by the agent from the data, so
  * they stay reproducible and explainable.
  */
-import type { SkillsMergeTaskInput } from '../agent.types.ts'
+import type { SkillsMergeTaskInput } from '../skill.types.ts'
 
 export const SKILLS_MERGE_PROMPT_VERSION = 'skills-merge.v1'
 

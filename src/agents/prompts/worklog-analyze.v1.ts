@@ -5,7 +5,8 @@
  * versioned module (worklog-analyze.v2.ts) and the agent switches over
  * explicitly; the version is recorded with every result.
  */
-import { WORK_TYPES, type WorklogInput } from '../agent.types.ts'
+import { WORK_TYPES } from '../../vocabulary/worklog.ts'
+import type { WorklogInput } from '../worklog.types.ts'
 
 export const WORKLOG_ANALYZE_PROMPT_VERSION = 'worklog-analyze.v1'
 

@@ -3,7 +3,7 @@
  * practices/soft skills plus programming languages from Linguist, behind one
  * matcher built once at module load.
  */
-import type { SkillKind } from '../agent.types.ts'
+import type { SkillKind } from '../../vocabulary/career.ts'
 import { CURATED_ENTRIES } from './curated.ts'
 import { LANGUAGE_ENTRIES } from './languages.ts'
 import { SkillMatcher, type FindSkillsOptions, type SkillMatch } from './matcher.ts'

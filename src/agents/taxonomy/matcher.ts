@@ -8,7 +8,7 @@
  * and collapsed onto the canonical name. Multi-word terms tolerate spaces or
  * hyphens between words ("code-review", "on call", "Spring  Boot").
  */
-import type { SkillKind } from '../agent.types.ts'
+import type { SkillKind } from '../../vocabulary/career.ts'
 import { splitSentences, truncateAtWord, type Sentence } from '../text.ts'
 import type { MatchMode, SkillEntry } from './taxonomy.types.ts'
 

@@ -1,4 +1,4 @@
-import type { SkillKind } from '../agent.types.ts'
+import type { SkillKind } from '../../vocabulary/career.ts'
 
 /**
  * How strictly a term must appear before it counts as a mention:

@@ -1,6 +1,8 @@
 // SQL of gamification: reading what reward evaluation needs (seed step 1) and persisting
-// its plan (step 4 onwards). Every function takes the caller's transaction, which is
-// bound to one tenant (withTenant / ctx.inTenant), so row-level security applies.
+// its plan (step 4 onwards), plus the user-state reads the views and admin actions share
+// (their own queries are in views.repository.ts and admin.repository.ts). Every function
+// takes the caller's transaction, which is bound to one tenant (withTenant /
+// ctx.inTenant), so row-level security applies.
 //
 // Persisting follows rules/evaluate.ts: each planned row is inserted with ON CONFLICT DO
 // NOTHING on its unique key, totals move only by the rows actually inserted, and the
@@ -12,7 +14,7 @@ import { isJsonObject, toJson, type JsonObject } from '../../platform/db/json.ts
 import type { UserChallengeState } from './rules/challenges.ts'
 import type { RewardEntry } from './rules/entry.ts'
 import type { LedgerPlan } from './rules/evaluate.ts'
-import type { LocalDay, LocalWeek } from './rules/local-day.ts'
+import { isValidTimeZone, localDayOf, type LocalDay, type LocalWeek } from './rules/local-day.ts'
 import type { PriorEntry } from './rules/meaningful-entry.ts'
 import { DEFAULT_REWARD_CONFIG, DEFAULT_REWARD_CONFIG_VERSION, parseRewardConfig, type RewardConfig } from './rules/reward-config.ts'
 import type { StreakState } from './rules/streak.ts'
@@ -56,6 +58,19 @@ export async function loadRewardConfig (trx: Executor, tenantId: string): Promis
 export async function loadTimeZone (trx: Executor, userId: string): Promise<string> {
   const row = await trx.selectFrom('user_profile').select('time_zone').where('user_id', '=', userId).executeTakeFirst()
   return row?.time_zone ?? 'UTC'
+}
+
+/** The user's zone (UTC when unset or invalid) and the local day `now` falls on there. */
+export async function loadUserToday (trx: Executor, userId: string, now: Date): Promise<{ timeZone: string; today: LocalDay }> {
+  const zone = await loadTimeZone(trx, userId)
+  const timeZone = isValidTimeZone(zone) ? zone : 'UTC'
+  return { timeZone, today: localDayOf(now, timeZone) }
+}
+
+/** The user's XP totals, undefined before their first reward. */
+export async function loadUserXp (trx: Executor, key: UserKey): Promise<{ total_xp: number; level: number } | undefined> {
+  return trx.selectFrom('user_xp').select(['total_xp', 'level'])
+    .where('tenant_id', '=', key.tenantId).where('user_id', '=', key.userId).executeTakeFirst()
 }
 
 export async function loadQuietMode (trx: Executor, key: UserKey): Promise<boolean> {

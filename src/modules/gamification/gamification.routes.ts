@@ -8,7 +8,8 @@ import { requestMeta } from '../../platform/http/request-meta.ts'
 import {
   BadgesOut, ChallengesOut, GrantBody, GrantOut, MetricsOut, MetricsQuery, RevokeBody, RevokeOut, SettingsOut, SettingsPatch, SummaryOut,
 } from './gamification.schemas.ts'
-import { getBadges, getChallenges, getMetrics, getSettings, getSummary, grantXp, revokeBadge, updateSettings } from './gamification.service.ts'
+import { getBadges, getChallenges, getSettings, getSummary, updateSettings } from './views.service.ts'
+import { getMetrics, grantXp, revokeBadge } from './admin.service.ts'
 
 export const gamificationRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db }> = async (app, { tenantDb }) => {
   const tags = ['gamification']

@@ -4,7 +4,7 @@
 import { Type } from 'typebox'
 import { analyzeWorklog } from '../../agents/worklog.agent.ts'
 import { asJobError, llmForJob } from '../../modules/ai/job-llm.ts'
-import { markEnrichmentFailed, saveSuggestions, worklogForAnalysis } from '../../modules/worklog/enrichment.service.ts'
+import { markEnrichmentFailed, saveSuggestions, worklogForAnalysis } from '../../modules/worklog/entries/enrichment.service.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
 import type { LlmProvider } from '../../platform/llm/llm.types.ts'

@@ -10,7 +10,7 @@
 import type { JsonObject } from '../../platform/db/json.ts'
 import type { ExecutionContext } from '../../platform/jobs/context.ts'
 import { PermanentJobError } from '../../platform/jobs/runner.ts'
-import { evaluateEntryRewards } from '../../modules/gamification/gamification.service.ts'
+import { evaluateEntryRewards } from '../../modules/gamification/evaluation.service.ts'
 
 export { REWARD_EVALUATE, RewardEvaluatePayload } from '../../modules/gamification/reward-evaluation.ts'
 

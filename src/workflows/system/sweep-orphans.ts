@@ -12,7 +12,7 @@ import { Type } from 'typebox'
 import type { JsonObject } from '../../platform/db/json.ts'
 import type { ExecutionContext, Workflow } from '../../platform/jobs/context.ts'
 import type { ObjectStore } from '../../platform/storage/index.ts'
-import { ATTACHMENT_PREFIX } from '../../modules/worklog/attachments.keys.ts'
+import { ATTACHMENT_PREFIX } from '../../modules/worklog/attachments/attachments.keys.ts'
 
 export const SWEEP_ORPHANS = 'storage.sweep_orphans'
 export const SWEEP_ORPHANS_SCHEDULE = 'storage: sweep orphaned attachments'

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { Db } from '../../../src/platform/db/database.ts'
 import { toJson } from '../../../src/platform/db/json.ts'
 import { withTenant } from '../../../src/platform/db/tenant.ts'
-import { evaluateEntryRewards, type RewardEvaluationOutcome } from '../../../src/modules/gamification/gamification.service.ts'
+import { evaluateEntryRewards, type RewardEvaluationOutcome } from '../../../src/modules/gamification/evaluation.service.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
 
 export async function insertUser (db: Db, tenantId: string, options: { timeZone?: string; role?: 'owner' | 'admin' | 'member' | 'read_only' } = {}): Promise<string> {
