@@ -21,7 +21,7 @@ import { openScratch } from './scratch.ts'
 import { migrate } from '../../src/platform/db/migrate.ts'
 import { createLogger } from '../../src/platform/observability/logger.ts'
 import { makeServiceToken } from '../../src/modules/identity/service-token.ts'
-import { seedDemoData } from '../../src/modules/worklog/demo-data.ts'
+import { seedDemoData } from '../../src/modules/worklog/demo/demo-data.ts'
 import { startServices } from '../../src/runtime.ts'
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10)

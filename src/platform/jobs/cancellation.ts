@@ -34,7 +34,8 @@ export class CancelListener {
     // the runner checks it before recording any outcome, so a missed notification only
     // delays the abort until the workflow's next step, never loses the cancellation.
     const lost = (error: Error | undefined): void => {
-      if (this.#client !== client) return
+      // stop() ends the client on purpose; only a connection lost while running is news.
+      if (this.#stopped || this.#client !== client) return
       this.#client = undefined
       this.#logger.warn({ err: error }, 'cancel listener connection lost; reconnecting')
       client.end().catch(() => {})
