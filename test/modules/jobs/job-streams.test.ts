@@ -141,6 +141,9 @@ t.test('GET /api/jobs/{id}/?wait=N answers when the job ends, or after N seconds
 
 t.test('the tenant stream: only the caller\'s tenant, filtered by job type', async (t) => {
   const { services, base, alice, bob } = await setUp(t)
+  const anonymous = await fetch(`${base}/api/events/stream/`, { headers: { 'x-service-token': alice.headers['x-service-token']! } })
+  t.equal(anonymous.status, 401, 'a stream needs an access token like any tenant read')
+  t.equal((await anonymous.json() as { code: string }).code, 'not_authenticated')
   const stream = await openSse(`${base}/api/events/stream/?type=test.gated`, alice.headers)
   t.teardown(() => stream.close())
   t.equal(stream.status, 200)
