@@ -82,7 +82,7 @@ export class EventHub {
       if (message.channel === EVENT_CHANNEL && message.payload !== undefined) this.#announced(message.payload)
     })
     const lost = (error: Error | undefined): void => {
-      if (this.#client !== client) return
+      if (this.#stopped || this.#client !== client) return
       this.#client = undefined
       this.#reconnecting = true
       this.#logger.warn({ err: error }, 'event hub connection lost; reconnecting')
