@@ -138,10 +138,21 @@ export class EventHub {
       if (this.#wanted(announcement)) this.#pending.push(announcement.id)
       else this.#lastId = Math.max(this.#lastId ?? 0, announcement.id)
     }
-    if (this.#pending.length > 0 && !this.#flushScheduled) {
-      this.#flushScheduled = true
-      setImmediate(() => { void this.#flush() })
-    }
+    this.#scheduleFlush()
+  }
+
+  // One read at a time: two reads in flight could come back in the other order, and a
+  // stream would see a job's events out of order. What is announced meanwhile waits for
+  // the next read, which makes the reads larger under load, not more numerous.
+  #scheduleFlush (): void {
+    if (this.#pending.length === 0 || this.#flushScheduled) return
+    this.#flushScheduled = true
+    setImmediate(() => {
+      void this.#flush().finally(() => {
+        this.#flushScheduled = false
+        this.#scheduleFlush()
+      })
+    })
   }
 
   #wanted (a: Announcement): boolean {
@@ -150,7 +161,6 @@ export class EventHub {
   }
 
   async #flush (): Promise<void> {
-    this.#flushScheduled = false
     const ids = this.#pending
     this.#pending = []
     try {
