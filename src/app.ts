@@ -18,6 +18,8 @@ import { installBodyTimeout, serverOptions } from './platform/http/server-limits
 import { installJsonBody } from './platform/http/json-body.ts'
 import { trustProxyOption } from './platform/http/trust-proxy.ts'
 import type { JobPlatform } from './platform/jobs/platform.ts'
+import type { EventHub } from './platform/jobs/event-hub.ts'
+import { installLongRequests } from './platform/http/event-stream.ts'
 import type { ScheduleService } from './platform/jobs/schedules.ts'
 import type { Logger } from './platform/observability/logger.ts'
 import type { ObjectStore } from './platform/storage/index.ts'
@@ -48,6 +50,8 @@ export interface AppDeps {
   /** Tenant pool: request handlers, always through withTenant(). */
   tenantDb: Db
   jobs: JobPlatform
+  /** Announced event rows, for the live streams (started by the caller). */
+  events: EventHub
   schedules: ScheduleService
   /** Attachment bytes (created once by the caller, checked by readiness). */
   storage: ObjectStore
@@ -81,6 +85,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installBodyTimeout(app, deps.config)
+  const longRequests = installLongRequests(app)
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
   installCorrelation(app)
   installJsonBody(app)
@@ -124,7 +129,11 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(authRoutes, { config: deps.config, db: deps.db, auth })
   await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db, schedules: deps.schedules })
   await app.register(auditRoutes, { tenantDb: deps.tenantDb })
-  await app.register(jobRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
+  await app.register(jobRoutes, {
+    tenantDb: deps.tenantDb,
+    jobs: deps.jobs,
+    streams: { hub: deps.events, longRequests, logger: deps.logger, maxMs: deps.config.auth.accessTokenTtlSeconds * 1000 },
+  })
   await app.register(skillRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   await app.register(reportRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   await app.register(shareRoutes, { config: deps.config, tenantDb: deps.tenantDb, db: deps.db })

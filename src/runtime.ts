@@ -13,6 +13,7 @@ import { migrate } from './platform/db/migrate.ts'
 import { appRoleUrl, assertRlsApplies } from './platform/db/roles.ts'
 import { createBoss, type PgBoss } from './platform/jobs/boss.ts'
 import { JobPlatform } from './platform/jobs/platform.ts'
+import { EventHub } from './platform/jobs/event-hub.ts'
 import { JobRegistry } from './platform/jobs/registry.ts'
 import { ScheduleService, normalizeCron } from './platform/jobs/schedules.ts'
 import { JobWorker, ensureFireQueue } from './platform/jobs/worker.ts'
@@ -56,6 +57,8 @@ export interface ServicesOptions {
   cronMonitorIntervalSeconds?: number
   pollingIntervalSeconds?: number
   registry?: JobRegistry
+  /** Listen for event announcements (the API's live streams): one connection per process. */
+  eventHub?: boolean
 }
 
 export interface Services {
@@ -64,6 +67,8 @@ export interface Services {
   readonly database: DatabaseHandle
   readonly boss: PgBoss
   readonly jobs: JobPlatform
+  /** Started only with ServicesOptions.eventHub; otherwise it announces nothing. */
+  readonly events: EventHub
   readonly schedules: ScheduleService
   /** Attachment bytes: the folder under DATA_DIR or MinIO/S3, as configured. */
   readonly storage: ObjectStore
@@ -117,6 +122,8 @@ export async function startServices (config: Config, url: string, logger: Logger
   await jobs.ensureQueues(config.worker.heartbeatSeconds, { finishedJobDays: config.retention.jobDays })
   await ensureFireQueue(boss)
   const schedules = new ScheduleService({ db: database.db, boss, registry, enqueue: (executor, input) => jobs.enqueue(executor, input) })
+  const events = new EventHub({ connectionString: url, db: database.db, logger })
+  if (options.eventHub === true) await events.start()
   let worker: JobWorker | undefined
   if (options.worker) {
     await ensurePlatformSchedules(schedules, registry, config.retention.cron)
@@ -137,6 +144,7 @@ export async function startServices (config: Config, url: string, logger: Logger
     database,
     boss,
     jobs,
+    events,
     schedules,
     storage,
     worker,
@@ -144,6 +152,7 @@ export async function startServices (config: Config, url: string, logger: Logger
     async stop () {
       if (stopped) return
       stopped = true
+      await events.stop()
       if (worker !== undefined) await worker.stop(config.worker.shutdownTimeoutMs)
       await boss.stop({ graceful: worker === undefined, close: true, timeout: config.worker.shutdownTimeoutMs }).catch(() => {})
       await database.close()
@@ -205,13 +214,14 @@ export async function startServer (config: Config, logger: Logger, roles: { api:
       const { applied } = await migrate(location.url, { secretKey: config.secretKey, log: (line) => logger.info(line) })
       if (applied.length > 0) logger.info({ applied }, 'database migrated')
     }
-    services = await startServices(config, location.url, logger, { worker: roles.worker, scheduler: roles.worker })
+    services = await startServices(config, location.url, logger, { worker: roles.worker, scheduler: roles.worker, eventHub: roles.api })
     if (roles.api) {
       app = await buildApp({
         config,
         db: services.database.db,
         tenantDb: services.database.tenantDb,
         jobs: services.jobs,
+        events: services.events,
         schedules: services.schedules,
         storage: services.storage,
         logger,

@@ -49,6 +49,7 @@ export async function startTestServices (t: Tap, options: TestServicesOptions = 
     superviseIntervalSeconds: 1,
     cronMonitorIntervalSeconds: 1,
     pollingIntervalSeconds: 0.5,
+    eventHub: true,
     ...(options.registry !== undefined && { registry: options.registry }),
   })
   // Stop the services before dropping their database, or their connections are cut mid-query.
@@ -66,6 +67,7 @@ export async function buildTestApp (t: Tap, services: Services, readinessOf: Ser
     db: services.database.db,
     tenantDb: services.database.tenantDb,
     jobs: services.jobs,
+    events: services.events,
     schedules: services.schedules,
     storage: services.storage,
     logger: services.logger,

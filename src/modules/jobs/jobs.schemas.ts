@@ -50,6 +50,14 @@ export const JobListQuery = Type.Object({
   offset: Type.Optional(Offset),
 }, { additionalProperties: false })
 
+export const JobWaitQuery = Type.Object({
+  wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, description: 'Seconds to wait for the job to end.' })),
+}, { additionalProperties: false })
+
+export const EventStreamQuery = Type.Object({
+  type: Type.Optional(Type.String({ maxLength: 100, description: 'Only events of jobs of this type.' })),
+}, { additionalProperties: false })
+
 const iso = (d: Date | null): string | null => d === null ? null : d.toISOString()
 
 export function jobOut (job: Job) {

@@ -36,6 +36,18 @@ export async function listJobs (executor: Executor, filter: JobFilter = {}): Pro
   return { jobs, total: Number(count.total) }
 }
 
-export async function listJobEvents (executor: Executor, jobId: string): Promise<JobEvent[]> {
-  return executor.selectFrom('event').selectAll().where('job_id', '=', jobId).orderBy('id').execute()
+/** A job's events, oldest first; with `afterId`, only those written after that event. */
+export async function listJobEvents (executor: Executor, jobId: string, afterId?: number): Promise<JobEvent[]> {
+  let query = executor.selectFrom('event').selectAll().where('job_id', '=', jobId)
+  if (afterId !== undefined) query = query.where('id', '>', afterId)
+  return query.orderBy('id').execute()
+}
+
+/** A tenant's job events after `afterId` with their job's type and status (a stream resuming). */
+export async function listTenantJobEventsAfter (executor: Executor, tenantId: string, afterId: number, options: { type?: string; limit: number }) {
+  let query = executor.selectFrom('event as e').innerJoin('job as j', 'j.id', 'e.job_id')
+    .selectAll('e').select(['j.type as job_type', 'j.status as job_status'])
+    .where('e.tenant_id', '=', tenantId).where('e.id', '>', afterId)
+  if (options.type !== undefined) query = query.where('j.type', '=', options.type)
+  return query.orderBy('e.id').limit(options.limit).execute()
 }

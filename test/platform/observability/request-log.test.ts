@@ -17,6 +17,7 @@ t.test('share tokens and credentials in query strings never reach the request lo
     db: services.database.db,
     tenantDb: services.database.tenantDb,
     jobs: services.jobs,
+    events: services.events,
     schedules: services.schedules,
     storage: services.storage,
     logger: createLogger({ level: 'info', destination }),

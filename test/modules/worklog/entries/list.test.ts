@@ -113,6 +113,7 @@ t.test('work log list: filters, full-text search, ordering, pagination, and 50 r
       db: services.database.db,
       tenantDb: counted,
       jobs: services.jobs,
+      events: services.events,
       schedules: services.schedules,
       storage: services.storage,
       logger: services.logger,

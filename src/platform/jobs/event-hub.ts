@@ -1,0 +1,239 @@
+// One LISTEN connection per process for the event announcements (migration 0008), fanned
+// out to every live stream in the process. Streams hold no database connection: the hub
+// reads the announced rows once per turn of the event loop, on the pool, for the streams
+// that want them, and hands each stream its rows.
+//
+// The listening connection is re-opened with backoff when it drops (a database restart);
+// streams stay open meanwhile. Once it is back, the hub reads what was written while it
+// was away (events with an id above the last one it delivered) and tells subscribers it
+// reconnected, so a stream that must not miss its end (a job's) can check for itself.
+import pg from 'pg'
+import type { Logger } from 'pino'
+import type { Db } from '../db/database.ts'
+import type { JobEvent, JobStatus } from './job.table.ts'
+
+export const EVENT_CHANNEL = 'afterresume_event'
+
+const FIRST_RETRY_MS = 250
+const MAX_RETRY_MS = 10_000
+/** Events read at once after a reconnect; a stream that fell further behind re-reads itself. */
+const CATCH_UP_LIMIT = 5_000
+
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['success', 'failed', 'cancelled'])
+
+/** An event row with its job's type and status as they were when the row was read (after its commit). */
+export interface LiveEvent {
+  event: JobEvent
+  jobType: string | null
+  jobStatus: JobStatus | null
+}
+
+export interface EventSubscriber {
+  /** Events of this job only; otherwise every event of `tenantId` that belongs to a job. */
+  jobId?: string
+  tenantId: string
+  onEvent(live: LiveEvent): void
+  /** The listening connection was lost and is back; anything may have happened meanwhile. */
+  onReconnect?(): void
+}
+
+/** Event rows with their job's type and status, read after the commit that wrote them. */
+function liveEvents (db: Db) {
+  return db.selectFrom('event as e').leftJoin('job as j', 'j.id', 'e.job_id')
+    .selectAll('e').select(['j.type as job_type', 'j.status as job_status'])
+}
+type LiveEventQuery = ReturnType<typeof liveEvents>
+type LiveEventRow = JobEvent & { job_type: string | null; job_status: JobStatus | null }
+
+interface Announcement { id: number; jobId: string | null; tenantId: string | null }
+
+export class EventHub {
+  readonly #connectionString: string
+  readonly #db: Db
+  readonly #logger: Logger
+  readonly #byJob = new Map<string, Set<EventSubscriber>>()
+  readonly #byTenant = new Map<string, Set<EventSubscriber>>()
+  #pending: number[] = []
+  #flushScheduled = false
+  #client: pg.Client | undefined
+  #stopped = false
+  #retryTimer: NodeJS.Timeout | undefined
+  #retryDelayMs = FIRST_RETRY_MS
+  /** The highest event id announced and read; catch-up after a reconnect starts above it. */
+  #lastId: number | undefined
+  #reconnecting = false
+
+  constructor (deps: { connectionString: string; db: Db; logger: Logger }) {
+    this.#connectionString = deps.connectionString
+    this.#db = deps.db
+    this.#logger = deps.logger
+  }
+
+  get subscriberCount (): number {
+    let count = 0
+    for (const set of this.#byJob.values()) count += set.size
+    for (const set of this.#byTenant.values()) count += set.size
+    return count
+  }
+
+  async start (): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#connectionString, application_name: 'afterresume:event-hub' })
+    client.on('notification', (message) => {
+      if (message.channel === EVENT_CHANNEL && message.payload !== undefined) this.#announced(message.payload)
+    })
+    const lost = (error: Error | undefined): void => {
+      if (this.#stopped || this.#client !== client) return
+      this.#client = undefined
+      this.#reconnecting = true
+      this.#logger.warn({ err: error }, 'event hub connection lost; reconnecting')
+      client.end().catch(() => {})
+      this.#scheduleReconnect()
+    }
+    client.on('error', lost)
+    client.on('end', () => lost(undefined))
+    try {
+      await client.connect()
+      await client.query(`LISTEN ${EVENT_CHANNEL}`)
+      // On the platform pool: row-level security hides events from other connections.
+      if (this.#lastId === undefined) {
+        const row = await this.#db.selectFrom('event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+        this.#lastId = row?.id ?? 0
+      }
+    } catch (error) {
+      await client.end().catch(() => {})
+      throw error
+    }
+    if (this.#stopped) {
+      await client.end().catch(() => {})
+      return
+    }
+    this.#client = client
+    this.#retryDelayMs = FIRST_RETRY_MS
+    if (this.#reconnecting) {
+      this.#reconnecting = false
+      await this.#catchUp()
+    }
+  }
+
+  /** Deliver matching events to `subscriber` until the returned function is called. */
+  subscribe (subscriber: EventSubscriber): () => void {
+    const [map, key] = subscriber.jobId !== undefined ? [this.#byJob, subscriber.jobId] : [this.#byTenant, subscriber.tenantId]
+    let set = map.get(key)
+    if (set === undefined) {
+      set = new Set()
+      map.set(key, set)
+    }
+    set.add(subscriber)
+    return () => {
+      set.delete(subscriber)
+      if (set.size === 0 && map.get(key) === set) map.delete(key)
+    }
+  }
+
+  #announced (payload: string): void {
+    for (const line of payload.split('\n')) {
+      const [id, jobId, tenantId] = line.split(' ')
+      if (id === undefined) continue
+      const announcement: Announcement = { id: Number(id), jobId: jobId === '-' || jobId === undefined ? null : jobId, tenantId: tenantId === '-' || tenantId === undefined ? null : tenantId }
+      if (this.#wanted(announcement)) this.#pending.push(announcement.id)
+      else this.#lastId = Math.max(this.#lastId ?? 0, announcement.id)
+    }
+    this.#scheduleFlush()
+  }
+
+  // One read at a time: two reads in flight could come back in the other order, and a
+  // stream would see a job's events out of order. What is announced meanwhile waits for
+  // the next read, which makes the reads larger under load, not more numerous.
+  #scheduleFlush (): void {
+    if (this.#pending.length === 0 || this.#flushScheduled) return
+    this.#flushScheduled = true
+    setImmediate(() => {
+      void this.#flush().finally(() => {
+        this.#flushScheduled = false
+        this.#scheduleFlush()
+      })
+    })
+  }
+
+  #wanted (a: Announcement): boolean {
+    if (a.jobId === null) return false
+    return this.#byJob.has(a.jobId) || (a.tenantId !== null && this.#byTenant.has(a.tenantId))
+  }
+
+  async #flush (): Promise<void> {
+    const ids = this.#pending
+    this.#pending = []
+    try {
+      this.#dispatch(await this.#read((query) => query.where('e.id', 'in', ids)))
+    } catch (error) {
+      // The rows stay in the table: a job stream re-reads its job when the connection
+      // comes back, and the catch-up after a reconnect reads from the last delivered id.
+      this.#logger.warn({ err: error, events: ids.length }, 'event hub could not read announced events')
+    }
+  }
+
+  async #catchUp (): Promise<void> {
+    const after = this.#lastId ?? 0
+    const jobs = [...this.#byJob.keys()]
+    const tenants = [...this.#byTenant.keys()]
+    try {
+      if (jobs.length > 0 || tenants.length > 0) {
+        this.#dispatch(await this.#read((query) => query.where('e.id', '>', after).where((eb) => eb.or([
+          ...(jobs.length > 0 ? [eb('e.job_id', 'in', jobs)] : []),
+          ...(tenants.length > 0 ? [eb.and([eb('e.tenant_id', 'in', tenants), eb('e.job_id', 'is not', null)])] : []),
+        ])).limit(CATCH_UP_LIMIT)))
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'event hub catch-up failed')
+    }
+    for (const set of [...this.#byJob.values(), ...this.#byTenant.values()]) {
+      for (const subscriber of set) subscriber.onReconnect?.()
+    }
+  }
+
+  #read (where: (query: LiveEventQuery) => LiveEventQuery): Promise<LiveEventRow[]> {
+    return where(liveEvents(this.#db)).orderBy('e.id').execute()
+  }
+
+  #dispatch (rows: LiveEventRow[]): void {
+    for (const row of rows) {
+      const { job_type: jobType, job_status: jobStatus, ...event } = row
+      this.#lastId = Math.max(this.#lastId ?? 0, event.id)
+      const live: LiveEvent = { event, jobType, jobStatus }
+      const targets = [
+        ...(event.job_id !== null ? this.#byJob.get(event.job_id) ?? [] : []),
+        ...(event.tenant_id !== null ? this.#byTenant.get(event.tenant_id) ?? [] : []),
+      ]
+      for (const subscriber of targets) {
+        try {
+          subscriber.onEvent(live)
+        } catch (error) {
+          this.#logger.warn({ err: error }, 'event stream subscriber failed')
+        }
+      }
+    }
+  }
+
+  #scheduleReconnect (): void {
+    if (this.#stopped || this.#retryTimer !== undefined) return
+    const delay = this.#retryDelayMs
+    this.#retryDelayMs = Math.min(MAX_RETRY_MS, delay * 2)
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined
+      this.start().then(() => {
+        if (!this.#stopped) this.#logger.info('event hub reconnected')
+      }, (error: unknown) => {
+        this.#logger.warn({ err: error, retry_in_ms: this.#retryDelayMs }, 'event hub reconnect failed')
+        this.#scheduleReconnect()
+      })
+    }, delay)
+    this.#retryTimer.unref()
+  }
+
+  async stop (): Promise<void> {
+    this.#stopped = true
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer)
+    await this.#client?.end().catch(() => {})
+    this.#client = undefined
+  }
+}
