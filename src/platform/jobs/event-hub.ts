@@ -1,4 +1,4 @@
-// One LISTEN connection per process for the event announcements (migration 0008), fanned
+// One LISTEN connection per process for the event announcements (migration 0009), fanned
 // out to every live stream in the process. Streams hold no database connection: the hub
 // reads the announced rows once per turn of the event loop, on the pool, for the streams
 // that want them, and hands each stream its rows.
