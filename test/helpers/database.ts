@@ -57,6 +57,15 @@ export async function cloneTemplate (): Promise<TestDatabase> {
   }
 }
 
+/** An empty database (not migrated), for tests of migrating; dropped when the test ends. */
+export async function createEmptyDatabase (t: Teardown): Promise<string> {
+  const { adminUrl } = runSettings()
+  const name = `t_${randomBytes(6).toString('hex')}`
+  await admin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`))
+  t.teardown(() => admin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}))
+  return withDatabase(adminUrl, name)
+}
+
 /** A fresh database for one test, dropped when the test ends. */
 export async function createTestDatabase (t: Teardown): Promise<string> {
   const database = await cloneTemplate()

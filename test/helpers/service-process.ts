@@ -1,7 +1,7 @@
 // The real program in a child process (`node src/main.ts <role>`), for tests that kill it,
 // stop its database under it, or read what it prints. Output is kept so a failing test
 // can show it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 
 export const MAIN = resolve(import.meta.dirname, '..', '..', 'src', 'main.ts')
@@ -53,4 +53,16 @@ export function runCommand (args: string[], env: Record<string, string>): string
   const result = spawnSync(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' })
   if (result.status !== 0) throw new Error(`afterresume ${args.join(' ')} exited ${String(result.status)}:\n${result.stdout}${result.stderr}`)
   return result.stdout
+}
+
+export interface CommandOutcome { code: number; stdout: string; stderr: string }
+
+/** A one-shot command whose exit code is part of what the test checks; never throws. */
+export function runCli (args: string[], env: Record<string, string>): Promise<CommandOutcome> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1
+      resolve({ code, stdout, stderr })
+    })
+  })
 }

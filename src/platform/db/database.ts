@@ -92,6 +92,12 @@ export function connectDatabase (connectionString: string, options: ConnectOptio
     db,
     tenantDb,
     pool: tenantPool,
-    close: async () => { await Promise.all([db.destroy(), tenantDb.destroy()]) },
+    close: async () => {
+      await Promise.all([db.destroy(), tenantDb.destroy()])
+      // Kysely ends only a pool it ran a query through. One used directly (the RLS check at
+      // startup uses `pool`) would keep its idle client, and with it a one-shot CLI command,
+      // alive for pg's idle timeout (10 s) after the work is done.
+      await Promise.all([platformPool, tenantPool].filter((p) => !p.ended).map((p) => p.end()))
+    },
   }
 }

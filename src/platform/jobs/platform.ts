@@ -64,7 +64,8 @@ export class JobPlatform {
         retryLimit: options.retryLimit,
         retryDelay: options.retryDelay,
         retryBackoff: options.retryBackoff,
-        retryDelayMax: options.retryDelayMax,
+        // pg-boss refuses a cap on the delay of a type without backoff.
+        ...(options.retryBackoff && { retryDelayMax: options.retryDelayMax }),
         expireInSeconds: options.expireInSeconds,
         heartbeatSeconds: options.heartbeatSeconds ?? defaultHeartbeatSeconds,
         ...deliveryRetention,

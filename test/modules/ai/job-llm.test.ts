@@ -1,6 +1,4 @@
 import t from 'tap'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { sql } from 'kysely'
 import { asJobError, llmForJob } from '../../../src/modules/ai/job-llm.ts'
 import type { ExecutionContext } from '../../../src/platform/jobs/context.ts'
@@ -11,32 +9,13 @@ import type { LlmProvider } from '../../../src/platform/llm/llm.types.ts'
 import { registerWorkflows } from '../../../src/workflows/index.ts'
 import { eventually, startTestServices } from '../../helpers/services.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
+import { completion, startChatServer, status } from '../../helpers/chat-server.ts'
 
-/** A chat-completions server: answers with usage, or an error status when asked. */
-async function chatServer (t: { teardown(fn: () => Promise<void>): void }): Promise<{ url: string; requests: () => number }> {
-  let requests = 0
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests++
-    let body = ''
-    req.on('data', (c: Buffer) => { body += c.toString() })
-    req.on('end', () => {
-      const asked = JSON.parse(body) as { messages: Array<{ content: string }> }
-      if (asked.messages.some((m) => m.content.includes('please fail'))) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'model refuses' } }))
-        return
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        id: 'c1',
-        object: 'chat.completion',
-        model: 'test-model',
-        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'A tidy summary.' } }],
-        usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
-      }))
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests: () => requests }
+/** Answers every request with a summary and usage, or a 400 when the text asks for one. */
+function chatServer (t: Parameters<typeof startChatServer>[0]) {
+  return startChatServer(t, (req) => req.body.messages.some((m) => m.content.includes('please fail'))
+    ? status(400, 'model refuses')
+    : completion('A tidy summary.', { prompt_tokens: 42, completion_tokens: 7 }))
 }
 
 function summarizer (provider: LlmProvider) {
@@ -53,7 +32,7 @@ function summarizer (provider: LlmProvider) {
 
 t.test('every model call leaves an llm_call row and an llm event on the job', async (t) => {
   const server = await chatServer(t)
-  const provider = createLlmProvider({ provider: 'openai', baseUrl: server.url, model: 'test-model', maxRetries: 0 }, () => new LocalLlmProvider())
+  const provider = createLlmProvider({ provider: 'openai', baseUrl: server.baseUrl, model: 'test-model', maxRetries: 0 }, () => new LocalLlmProvider())
   const registry = registerWorkflows(new JobRegistry()).register('test.summarize', summarizer(provider), { retryLimit: 0 })
   const services = await startTestServices(t, { worker: true, registry })
   const tenantId = await insertTenant(services.database.db)
@@ -73,7 +52,7 @@ t.test('every model call leaves an llm_call row and an llm event on the job', as
 
 t.test('a tenant over its monthly token budget gets a failed job and no model call', async (t) => {
   const server = await chatServer(t)
-  const provider = createLlmProvider({ provider: 'openai', baseUrl: server.url, model: 'test-model', maxRetries: 0 }, () => new LocalLlmProvider())
+  const provider = createLlmProvider({ provider: 'openai', baseUrl: server.baseUrl, model: 'test-model', maxRetries: 0 }, () => new LocalLlmProvider())
   const registry = registerWorkflows(new JobRegistry()).register('test.summarize', summarizer(provider), { retryLimit: 3 })
   const services = await startTestServices(t, { worker: true, registry })
   const tenantId = await insertTenant(services.database.db)
@@ -82,7 +61,7 @@ t.test('a tenant over its monthly token budget gets a failed job and no model ca
   const failed = await eventually(async () => { const j = await services.jobs.get(job.id); return j.status === 'failed' ? j : undefined }, 10_000, 'the job to fail')
   t.match(failed.error, /monthly LLM budget is used up: 0 of 100 tokens/)
   t.equal(failed.attempt, 1, 'not retried: waiting will not make the budget bigger')
-  t.equal(server.requests(), 0, 'the model was never called')
+  t.equal(server.seen.length, 0, 'the model was never called')
   const refused = await services.database.db.selectFrom('llm_call').select(['outcome', 'prompt_tokens']).execute()
   t.same(refused, [{ outcome: 'llm_budget_exceeded', prompt_tokens: 0 }], 'the refusal is accounted for')
 })

@@ -207,3 +207,34 @@ t.test('an open invite answers "registered" for at most one e-mail: the attempt 
   t.equal((await signup(bound, alice.email, '192.0.2.33')).statusCode, 409, 'an invite made out to a registered address says so')
   t.equal((await signup(bound, alice.email, '192.0.2.34')).statusCode, 409, 'and keeps saying it: it reveals nothing about any other address')
 })
+
+t.test('an expired invite and an invite made out to another e-mail are refused with invalid_passkey, and nothing is created', async (t) => {
+  const services = await startTestServices(t)
+  const app = await buildTestApp(t, services)
+  const db = services.database.db
+  const signup = (passkey: string, email: string, remoteAddress: string) =>
+    app.inject({ method: 'POST', url: '/api/auth/signup/', remoteAddress, payload: { email, password: 'a long and unusual passphrase 42', passkey } })
+  const refusal = { status: 400, code: 'invalid_passkey', field: 'passkey', detail: 'The invite passkey is invalid, expired, already used, or meant for another e-mail.' }
+
+  const { invite: old, passkey: expired } = await createInvite(db, { createdBy: null }, NO_REQUEST)
+  await db.updateTable('invite').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', old.id).execute()
+  const late = await signup(expired, 'late@example.test', '192.0.2.40')
+  t.equal(late.statusCode, 400)
+  t.match(late.headers['content-type'], /^application\/problem\+json/)
+  t.match(late.json(), refusal, 'an expired passkey')
+
+  const { invite: bound, passkey: forCarol } = await createInvite(db, { createdBy: null, email: 'carol@example.test' }, NO_REQUEST)
+  const other = await signup(forCarol, 'mallory@example.test', '192.0.2.41')
+  t.equal(other.statusCode, 400)
+  t.match(other.json(), refusal, 'a passkey made out to another address, with the same words (no hint whose it is)')
+
+  const users = await db.selectFrom('app_user').select('email').where('email', 'in', ['late@example.test', 'mallory@example.test']).execute()
+  t.same(users, [], 'no account was created')
+  const invites = await db.selectFrom('invite').select(['id', 'redeemed_at']).where('id', 'in', [old.id, bound.id]).orderBy('created_at').execute()
+  t.same(invites.map((i) => i.redeemed_at), [null, null], 'neither invite was spent')
+  const { rows } = await sql<{ email: string; detail: { reason: string; invite_id: string } }>`SELECT email, detail FROM auth_event WHERE kind = 'signup' AND outcome = 'failure' ORDER BY id`.execute(db)
+  t.same(rows.map((r) => [r.email, r.detail.reason, r.detail.invite_id]), [['late@example.test', 'invalid_passkey', old.id], ['mallory@example.test', 'invalid_passkey', bound.id]], 'both refusals are audited against their invite')
+
+  const carol = await signup(forCarol, 'Carol@Example.test', '192.0.2.42')
+  t.equal(carol.statusCode, 201, 'the invite still works for the address it was made out to (case-insensitive)')
+})

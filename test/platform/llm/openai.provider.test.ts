@@ -1,5 +1,3 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { Type } from 'typebox'
 import {
@@ -13,62 +11,7 @@ import {
   withCallRecorder,
   type LlmCallRecord,
 } from '../../../src/platform/llm/index.ts'
-
-interface SeenRequest {
-  body: {
-    model: string;
-    messages: Array<{ role: string; content: string }>;
-    response_format?: { type: string; json_schema?: { name: string; strict: boolean; schema: unknown } };
-    max_tokens?: number;
-  };
-  headers: http.IncomingHttpHeaders;
-  url: string;
-  at: number;
-}
-
-type Reply = (req: SeenRequest, res: http.ServerResponse) => void
-
-/** A chat-completions server whose answers are scripted per request, in order. */
-async function startServer (t: { teardown(fn: () => unknown): void }, replies: Reply[]) {
-  const seen: SeenRequest[] = []
-  const closed: Array<Promise<void>> = []
-  const server = http.createServer((req, res) => {
-    let raw = ''
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()))
-    req.on('end', () => {
-      const entry: SeenRequest = { body: JSON.parse(raw) as SeenRequest['body'], headers: req.headers, url: req.url ?? '', at: Date.now() }
-      seen.push(entry)
-      closed.push(new Promise((resolve) => res.on('close', () => resolve())))
-      const reply = replies[seen.length - 1] ?? replies[replies.length - 1]
-      reply?.(entry, res)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => {
-    server.closeAllConnections()
-    return new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  const { port } = server.address() as AddressInfo
-  return { baseUrl: `http://127.0.0.1:${port}/v1`, seen, closed }
-}
-
-function completion (content: string, usage = { prompt_tokens: 120, completion_tokens: 30 }): Reply {
-  return (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ id: 'cmpl-1', model: 'test-model', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage }))
-  }
-}
-
-function status (code: number, message: string, headers: Record<string, string> = {}): Reply {
-  return (_req, res) => {
-    res.writeHead(code, { 'content-type': 'application/json', ...headers })
-    res.end(JSON.stringify({ error: { message, type: 'test' } }))
-  }
-}
-
-const hang: Reply = () => {
-  // Never answer: the client must give up (timeout) or abort.
-}
+import { completion, hang, startChatServer, status } from '../../helpers/chat-server.ts'
 
 const Answer = Type.Object({ verdict: Type.Enum(['yes', 'no']), score: Type.Number({ minimum: 0, maximum: 1 }) }, { additionalProperties: false })
 const ANSWER = outputSchema('verdict', Answer)
@@ -80,7 +23,7 @@ function provider (baseUrl: string, extra: Partial<ConstructorParameters<typeof 
 const ask = { purpose: 'test.verdict', system: 'Answer with JSON.', user: 'Is the sky blue?', schema: ANSWER }
 
 t.test('returns schema-valid JSON with usage from the response', async (t) => {
-  const server = await startServer(t, [completion('{"verdict":"yes","score":0.9}', { prompt_tokens: 321, completion_tokens: 54 })])
+  const server = await startChatServer(t, [completion('{"verdict":"yes","score":0.9}', { prompt_tokens: 321, completion_tokens: 54 })])
   const res = await provider(server.baseUrl).complete({ ...ask, maxTokens: 100, temperature: 0 })
   t.same(res.json, { verdict: 'yes', score: 0.9 })
   t.equal(res.usage.promptTokens, 321)
@@ -99,7 +42,7 @@ t.test('returns schema-valid JSON with usage from the response', async (t) => {
 })
 
 t.test('falls back to json_object when json_schema is unsupported, and remembers it', async (t) => {
-  const server = await startServer(t, [
+  const server = await startChatServer(t, [
     status(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model."),
     completion('{"verdict":"no","score":0.2}'),
     completion('{"verdict":"yes","score":0.7}'),
@@ -118,7 +61,7 @@ t.test('falls back to json_object when json_schema is unsupported, and remembers
 })
 
 t.test('repairs malformed JSON with one extra call', async (t) => {
-  const server = await startServer(t, [
+  const server = await startChatServer(t, [
     completion('Sure! {"verdict": "yes", "score": 0.9', { prompt_tokens: 100, completion_tokens: 10 }),
     completion('{"verdict":"yes","score":0.9}', { prompt_tokens: 150, completion_tokens: 12 }),
   ])
@@ -134,7 +77,7 @@ t.test('repairs malformed JSON with one extra call', async (t) => {
 })
 
 t.test('still-invalid JSON after repair fails with llm_invalid_output naming the first error', async (t) => {
-  const server = await startServer(t, [completion('{"verdict":"maybe","score":0.5}'), completion('{"verdict":"maybe","score":0.5}')])
+  const server = await startChatServer(t, [completion('{"verdict":"maybe","score":0.5}'), completion('{"verdict":"maybe","score":0.5}')])
   const error = await provider(server.baseUrl).complete(ask).then(
     () => null,
     (e: unknown) => e
@@ -147,7 +90,7 @@ t.test('still-invalid JSON after repair fails with llm_invalid_output naming the
 })
 
 t.test('429 with Retry-After is honoured, then retried', async (t) => {
-  const server = await startServer(t, [status(429, 'Rate limit reached', { 'retry-after': '1' }), completion('{"verdict":"yes","score":1}')])
+  const server = await startChatServer(t, [status(429, 'Rate limit reached', { 'retry-after': '1' }), completion('{"verdict":"yes","score":1}')])
   const started = Date.now()
   const res = await provider(server.baseUrl).complete(ask)
   t.same(res.json, { verdict: 'yes', score: 1 })
@@ -159,14 +102,14 @@ t.test('429 with Retry-After is honoured, then retried', async (t) => {
 })
 
 t.test('500 is retried with backoff', async (t) => {
-  const server = await startServer(t, [status(500, 'upstream exploded'), completion('{"verdict":"no","score":0}')])
+  const server = await startChatServer(t, [status(500, 'upstream exploded'), completion('{"verdict":"no","score":0}')])
   const res = await provider(server.baseUrl).complete(ask)
   t.same(res.json, { verdict: 'no', score: 0 })
   t.equal(server.seen.length, 2)
 })
 
 t.test('5xx beyond maxRetries fails with llm_http_error carrying the status', async (t) => {
-  const server = await startServer(t, [status(503, 'overloaded')])
+  const server = await startChatServer(t, [status(503, 'overloaded')])
   const error = (await provider(server.baseUrl, { maxRetries: 1 }).complete(ask).catch((e: unknown) => e)) as LlmError & { status: number }
   t.equal(error.code, 'llm_http_error')
   t.equal(error.status, 503)
@@ -174,7 +117,7 @@ t.test('5xx beyond maxRetries fails with llm_http_error carrying the status', as
 })
 
 t.test('other 4xx fail at once with the server message', async (t) => {
-  const server = await startServer(t, [status(401, 'Incorrect API key provided')])
+  const server = await startChatServer(t, [status(401, 'Incorrect API key provided')])
   const error = (await provider(server.baseUrl).complete(ask).catch((e: unknown) => e)) as LlmError & { status: number; serverMessage: string }
   t.equal(error.code, 'llm_http_error')
   t.equal(error.status, 401)
@@ -183,7 +126,7 @@ t.test('other 4xx fail at once with the server message', async (t) => {
 })
 
 t.test('a slow server times out with llm_timeout', async (t) => {
-  const server = await startServer(t, [hang])
+  const server = await startChatServer(t, [hang])
   const started = Date.now()
   const error = (await provider(server.baseUrl, { timeoutMs: 250 }).complete(ask).catch((e: unknown) => e)) as LlmError
   t.equal(error.code, 'llm_timeout')
@@ -193,7 +136,7 @@ t.test('a slow server times out with llm_timeout', async (t) => {
 })
 
 t.test('caller abort ends the call with llm_aborted and closes the connection', async (t) => {
-  const server = await startServer(t, [hang])
+  const server = await startChatServer(t, [hang])
   const controller = new AbortController()
   const pending = provider(server.baseUrl).complete({ ...ask, signal: controller.signal })
   while (server.seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
@@ -205,7 +148,7 @@ t.test('caller abort ends the call with llm_aborted and closes the connection', 
 })
 
 t.test('free-text requests return the text without JSON', async (t) => {
-  const server = await startServer(t, [completion('The sky is blue.')])
+  const server = await startChatServer(t, [completion('The sky is blue.')])
   const res = await provider(server.baseUrl).complete({ purpose: 'test.text', system: 's', user: 'u' })
   t.equal(res.text, 'The sky is blue.')
   t.equal(res.json, undefined)
@@ -213,7 +156,7 @@ t.test('free-text requests return the text without JSON', async (t) => {
 })
 
 t.test('usage falls back to estimates when the server sends none', async (t) => {
-  const server = await startServer(t, [
+  const server = await startChatServer(t, [
     (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ choices: [{ message: { content: '{"verdict":"yes","score":0.5}' } }] }))
@@ -228,7 +171,7 @@ t.test('usage falls back to estimates when the server sends none', async (t) => 
 })
 
 t.test('call recorder reports one record per call with its outcome', async (t) => {
-  const server = await startServer(t, [
+  const server = await startChatServer(t, [
     completion('{"verdict":"yes","score":0.4}', { prompt_tokens: 80, completion_tokens: 9 }),
     status(400, 'bad request: unknown field'),
   ])
@@ -246,7 +189,7 @@ t.test('call recorder reports one record per call with its outcome', async (t) =
 })
 
 t.test('beforeCall can refuse a call; the refusal is recorded and no request is sent', async (t) => {
-  const server = await startServer(t, [completion('{"verdict":"yes","score":0.4}')])
+  const server = await startChatServer(t, [completion('{"verdict":"yes","score":0.4}')])
   const records: LlmCallRecord[] = []
   const estimates: number[] = []
   const recorded = withCallRecorder(
