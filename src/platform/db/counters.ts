@@ -21,6 +21,7 @@ export async function hitCounter (executor: Executor, bucket: string, windowSeco
     ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counter.hits + 1
     RETURNING hits, window_start`.execute(executor)
   const row = rows[0]
+  // Stryker disable next-line all: unreachable — an upsert with RETURNING always returns its row; the guard is for the type checker.
   if (row === undefined) throw new Error('rate limit counter returned no row')
   return { hits: row.hits, resetAt: new Date(row.window_start.getTime() + windowSeconds * 1000) }
 }
