@@ -17,7 +17,7 @@ function layer (files, patterns, message, extra = {}) {
 }
 
 export default [
-  ...neostandard({ ts: true, ignores: ['node_modules/**', '.data/**', '.tap/**', 'coverage/**'] }),
+  ...neostandard({ ts: true, ignores: ['node_modules/**', '.data/**', '.tap/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] }),
   {
     rules: {
       // `void promise` marks a deliberately unawaited call (timers, fire-and-forget

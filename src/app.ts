@@ -40,6 +40,7 @@ import { recordAuthEvent } from './modules/identity/audit.ts'
 import { requestMeta } from './platform/http/request-meta.ts'
 import { installSecurityHeaders } from './platform/http/security-headers.ts'
 import { installCors } from './platform/http/cors.ts'
+import { systemClock, type Clock } from './platform/clock.ts'
 import { installRateLimits } from './platform/http/rate-limit.ts'
 import { worklogRoutes } from './modules/worklog/index.ts'
 
@@ -57,6 +58,8 @@ export interface AppDeps {
   storage: ObjectStore
   logger: Logger
   readiness: Record<string, ReadinessCheck>
+  /** The time access, rate-limit and streak decisions are made at (tests stand it anywhere). */
+  clock?: Clock
 }
 
 declare module 'fastify' {
@@ -67,6 +70,7 @@ declare module 'fastify' {
 }
 
 export async function buildApp (deps: AppDeps): Promise<App> {
+  const clock = deps.clock ?? systemClock
   const app: App = Fastify({
     ...serverOptions(deps.config, deps.logger),
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -98,6 +102,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   installRateLimits(app, {
     db: deps.db,
     limits: deps.config.http.rateLimits,
+    clock,
     identify: bearerSubject,
     onLimited: (request, detail) => recordAuthEvent(deps.db, requestMeta(request), { kind: 'rate_limited', outcome: 'denied', detail }),
   })
@@ -122,8 +127,8 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
   })
 
-  const signer = await installAccessControl(app, { config: deps.config, db: deps.db })
-  const auth = new AuthService(deps.db, signer, deps.config.auth)
+  const signer = await installAccessControl(app, { config: deps.config, db: deps.db, clock })
+  const auth = new AuthService(deps.db, signer, deps.config.auth, clock)
 
   await app.register(healthRoutes, { checks: deps.readiness })
   await app.register(authRoutes, { config: deps.config, db: deps.db, auth })
@@ -138,7 +143,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(reportRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs })
   await app.register(shareRoutes, { config: deps.config, tenantDb: deps.tenantDb, db: deps.db })
   await app.register(scheduleRoutes, { db: deps.db, tenantDb: deps.tenantDb, schedules: deps.schedules })
-  await app.register(gamificationRoutes, { tenantDb: deps.tenantDb, db: deps.db })
+  await app.register(gamificationRoutes, { tenantDb: deps.tenantDb, db: deps.db, clock })
   await app.register(worklogRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs, autoAnalyze: deps.config.workflows.autoAnalyze, storage: deps.storage, maxUploadBytes: deps.config.maxUploadBytes })
   if (deps.config.systemDashboardEnabled) {
     await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness })

@@ -4,6 +4,7 @@ import { createInvite } from '../../src/modules/identity/invite.service.ts'
 import { NO_REQUEST } from '../../src/modules/identity/audit.ts'
 import type { Role } from '../../src/modules/identity/identity.table.ts'
 import { makeServiceToken } from '../../src/modules/identity/service-token.ts'
+import { systemClock, type Clock } from '../../src/platform/clock.ts'
 import type { App } from '../../src/platform/http/app-instance.ts'
 import type { Services } from '../../src/runtime.ts'
 
@@ -20,11 +21,12 @@ export interface TestUser {
 
 let counter = 0
 
-export function serviceHeader (services: Services): Record<string, string> {
-  return { 'x-service-token': makeServiceToken(services.config.auth.serviceSecret) }
+/** X-Service-Token dated by `clock` (the app's, when a test stands it elsewhere in time). */
+export function serviceHeader (services: Services, clock: Clock = systemClock): Record<string, string> {
+  return { 'x-service-token': makeServiceToken(services.config.auth.serviceSecret, Math.floor(clock.now().getTime() / 1000)) }
 }
 
-export async function signUp (app: App, services: Services, options: { email?: string; tenantId?: string; role?: Role; password?: string } = {}): Promise<TestUser> {
+export async function signUp (app: App, services: Services, options: { email?: string; tenantId?: string; role?: Role; password?: string; clock?: Clock } = {}): Promise<TestUser> {
   counter++
   const email = options.email ?? `user${counter}-${Date.now()}@example.test`
   const password = options.password ?? 'a long and unusual passphrase 42'
@@ -47,6 +49,6 @@ export async function signUp (app: App, services: Services, options: { email?: s
     role: body.user.role,
     access: body.access,
     refreshCookie: cookie.value,
-    headers: { authorization: `Bearer ${body.access}`, ...serviceHeader(services) },
+    headers: { authorization: `Bearer ${body.access}`, ...serviceHeader(services, options.clock) },
   }
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
+import type { Clock } from '../../src/platform/clock.ts'
 import type { App } from '../../src/platform/http/app-instance.ts'
 import type { JobRegistry } from '../../src/platform/jobs/registry.ts'
 import { createLogger } from '../../src/platform/observability/logger.ts'
@@ -60,8 +61,11 @@ export async function startTestServices (t: Tap, options: TestServicesOptions = 
   return services
 }
 
-/** The real app over `services`; `readinessOf` lets a test aim readiness at something broken. */
-export async function buildTestApp (t: Tap, services: Services, readinessOf: Services = services): Promise<App> {
+/**
+ * The real app over `services`; `readinessOf` lets a test aim readiness at something
+ * broken, `clock` stands the app at a chosen time (test/helpers/clock.ts).
+ */
+export async function buildTestApp (t: Tap, services: Services, readinessOf: Services = services, options: { clock?: Clock } = {}): Promise<App> {
   const app = await buildApp({
     config: services.config,
     db: services.database.db,
@@ -72,6 +76,7 @@ export async function buildTestApp (t: Tap, services: Services, readinessOf: Ser
     storage: services.storage,
     logger: services.logger,
     readiness: readinessChecks(readinessOf),
+    ...(options.clock !== undefined && { clock: options.clock }),
   })
   t.teardown(() => app.close())
   return app

@@ -2,6 +2,7 @@
 // /api/admin/gamification/* (engagement metrics, manual grant and revoke). Every handler
 // runs in a tenant transaction (RLS) and reads or writes only the caller's tenant.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Clock } from '../../platform/clock.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { withTenant } from '../../platform/db/tenant.ts'
 import { requestMeta } from '../../platform/http/request-meta.ts'
@@ -11,14 +12,14 @@ import {
 import { getBadges, getChallenges, getSettings, getSummary, updateSettings } from './views.service.ts'
 import { getMetrics, grantXp, revokeBadge } from './admin.service.ts'
 
-export const gamificationRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db }> = async (app, { tenantDb }) => {
+export const gamificationRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: Db; clock: Clock }> = async (app, { tenantDb, clock }) => {
   const tags = ['gamification']
   const self = (request: { principal: { tenantId: string; userId: string } | null }) => ({ tenantId: request.principal!.tenantId, userId: request.principal!.userId })
 
   app.get('/api/gamification/summary', {
     schema: { tags, summary: 'Streak, XP, level and progress, today\'s XP against the cap, active challenges', response: { 200: SummaryOut } },
     config: { access: 'gamification:read' },
-  }, async (request) => withTenant(tenantDb, request.principal!.tenantId, (trx) => getSummary(trx, self(request))))
+  }, async (request) => withTenant(tenantDb, request.principal!.tenantId, (trx) => getSummary(trx, self(request), clock.now())))
 
   app.get('/api/gamification/badges', {
     schema: { tags, summary: 'Earned and locked badges, by category', response: { 200: BadgesOut } },
@@ -28,7 +29,7 @@ export const gamificationRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: D
   app.get('/api/gamification/challenges', {
     schema: { tags, summary: 'This week\'s challenges and past weeks', response: { 200: ChallengesOut } },
     config: { access: 'gamification:read' },
-  }, async (request) => withTenant(tenantDb, request.principal!.tenantId, (trx) => getChallenges(trx, self(request))))
+  }, async (request) => withTenant(tenantDb, request.principal!.tenantId, (trx) => getChallenges(trx, self(request), clock.now())))
 
   app.get('/api/gamification/settings', {
     schema: { tags, summary: 'Gamification preferences', response: { 200: SettingsOut } },
@@ -46,7 +47,7 @@ export const gamificationRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db; db: D
   app.get('/api/admin/gamification/metrics', {
     schema: { tags: adminTags, summary: 'Engagement: active streaks, XP per day, badge counts', querystring: MetricsQuery, response: { 200: MetricsOut } },
     config: { access: 'gamification:admin' },
-  }, async (request) => withTenant(tenantDb, request.principal!.tenantId, (trx) => getMetrics(trx, request.principal!.tenantId, new Date(), request.query.days ?? 30)))
+  }, async (request) => withTenant(tenantDb, request.principal!.tenantId, (trx) => getMetrics(trx, request.principal!.tenantId, clock.now(), request.query.days ?? 30)))
 
   app.post('/api/admin/gamification/grant', {
     schema: { tags: adminTags, summary: 'Grant XP to a member (ledgered and audited)', body: GrantBody, response: { 201: GrantOut } },

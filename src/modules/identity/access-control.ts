@@ -11,6 +11,7 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
+import { systemClock, type Clock } from '../../platform/clock.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import { recordAuthEvent } from './audit.ts'
@@ -67,8 +68,13 @@ export function unauthorized (code: string, message: string): AppError {
   return new AppError(401, code, message, { headers: { 'WWW-Authenticate': 'Bearer realm="afterresume"' } })
 }
 
-export async function installAccessControl (app: App, deps: { config: Config; db: Db }): Promise<AccessTokenSigner> {
+/**
+ * `clock` dates the service-token window and session expiry. Access-token expiry is the
+ * JWT library's, on the system time that also stamped the token.
+ */
+export async function installAccessControl (app: App, deps: { config: Config; db: Db; clock?: Clock }): Promise<AccessTokenSigner> {
   const { config, db } = deps
+  const clock = deps.clock ?? systemClock
   await app.register(fastifyCookie)
   await app.register(fastifyJwt, {
     secret: derivedKey(config.secretKey, 'jwt-access'),
@@ -89,7 +95,7 @@ export async function installAccessControl (app: App, deps: { config: Config; db
     const path = routePath(request)
     if (path.startsWith('/api/') && !config.auth.skipServiceAuth && !SERVICE_TOKEN_EXEMPT.some((prefix) => path.startsWith(prefix))) {
       const header = request.headers['x-service-token']
-      const verdict = checkServiceToken(typeof header === 'string' ? header : undefined, config.auth.serviceSecret)
+      const verdict = checkServiceToken(typeof header === 'string' ? header : undefined, config.auth.serviceSecret, Math.floor(clock.now().getTime() / 1000))
       if (verdict !== 'ok') {
         await recordAuthEvent(db, requestMeta(request), { kind: 'service_token_rejected', outcome: 'denied', detail: { reason: verdict, path } })
         throw new AppError(401, 'invalid_service_token', serviceTokenMessage(verdict))
@@ -97,7 +103,7 @@ export async function installAccessControl (app: App, deps: { config: Config; db
     }
     const rule = request.routeOptions.config
     if (rule.public === true || rule.access === undefined) return
-    const principal = await authenticate(request, db)
+    const principal = await authenticate(request, db, clock.now())
     request.principal = principal
     await authorize(request, principal, rule.access, deps)
   })
@@ -131,7 +137,7 @@ export async function bearerSubject (request: FastifyRequest): Promise<string | 
   }
 }
 
-async function authenticate (request: FastifyRequest, db: Db): Promise<Principal> {
+async function authenticate (request: FastifyRequest, db: Db, now: Date): Promise<Principal> {
   const header = request.headers.authorization
   if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) {
     throw unauthorized('not_authenticated', 'Send an access token: Authorization: Bearer <access>.')
@@ -158,7 +164,7 @@ async function authenticate (request: FastifyRequest, db: Db): Promise<Principal
     .select(['s.revoked_at', 's.expires_at', 's.user_id', 'u.email', 'u.is_active', 'u.is_staff', 'm.role', 'm.is_active as membership_active', 't.is_active as tenant_active'])
     .where('s.id', '=', claims.sid).where('s.user_id', '=', claims.sub)
     .executeTakeFirst()
-  if (row === undefined || row.revoked_at !== null || row.expires_at <= new Date() || !row.is_active) {
+  if (row === undefined || row.revoked_at !== null || row.expires_at <= now || !row.is_active) {
     throw unauthorized('session_ended', 'The session has ended. Sign in again.')
   }
   const action = request.routeOptions.config.access

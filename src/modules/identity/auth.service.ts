@@ -10,6 +10,7 @@
 // Everything here runs on the platform pool: sign-in happens before a tenant is chosen.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
+import { systemClock, type Clock } from '../../platform/clock.ts'
 import { clearCounter, hitCounter } from '../../platform/db/counters.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { AppError, ValidationError } from '../../platform/errors.ts'
@@ -62,8 +63,8 @@ export class AuthError extends AppError {
   }
 }
 
-function tooManyAttempts (message: string, resetAt: Date): AuthError {
-  const retryAfter = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))
+function tooManyAttempts (message: string, resetAt: Date, now: Date): AuthError {
+  const retryAfter = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000))
   return new AuthError('too_many_attempts', message, 429, { 'Retry-After': String(retryAfter) })
 }
 
@@ -83,11 +84,14 @@ export class AuthService {
   readonly #db: Db
   readonly #signer: AccessTokenSigner
   readonly #settings: AuthSettings
+  /** Lockout windows, the refresh race grace, token and session expiry. */
+  readonly #clock: Clock
 
-  constructor (db: Db, signer: AccessTokenSigner, settings: AuthSettings) {
+  constructor (db: Db, signer: AccessTokenSigner, settings: AuthSettings, clock: Clock = systemClock) {
     this.#db = db
     this.#signer = signer
     this.#settings = settings
+    this.#clock = clock
   }
 
   async login (input: { email: string; password: string; client: 'browser' | 'script' }, meta: RequestMeta): Promise<IssuedTokens> {
@@ -96,7 +100,7 @@ export class AuthService {
     const lockout = await this.#countPasswordCheck(bucket)
     if (lockout !== undefined) {
       await recordAuthEvent(this.#db, meta, { kind: 'login', outcome: 'denied', email, detail: { reason: 'too_many_failures' } })
-      throw tooManyAttempts('Too many failed sign-in attempts for this e-mail. Try again later.', lockout)
+      throw tooManyAttempts('Too many failed sign-in attempts for this e-mail. Try again later.', lockout, this.#clock.now())
     }
     const user = await this.#db.selectFrom('app_user').selectAll().where(sql`lower(email)`, '=', email).executeTakeFirst()
     const passwordOk = await verifyPassword(user?.password_hash, input.password)
@@ -110,7 +114,7 @@ export class AuthService {
       throw new AuthError('invalid_credentials', 'E-mail or password is incorrect.')
     }
     await clearCounter(this.#db, bucket)
-    await this.#db.updateTable('app_user').set({ last_login_at: new Date() }).where('id', '=', user.id).execute()
+    await this.#db.updateTable('app_user').set({ last_login_at: this.#clock.now() }).where('id', '=', user.id).execute()
     const issued = await this.#db.transaction().execute((trx) => this.#startSession(trx, user, membership.tenant_id, membership.role, input.client, meta))
     await recordAuthEvent(this.#db, meta, { kind: 'login', userId: user.id, tenantId: membership.tenant_id, email, detail: { client: input.client, session_id: issued.session_id } })
     return issued
@@ -128,9 +132,10 @@ export class AuthService {
         .forUpdate('rt')
         .executeTakeFirst()
       if (row === undefined) return { kind: 'unknown' as const }
-      if (row.revoked_at !== null || row.session_expires_at <= new Date() || row.expires_at <= new Date()) return { kind: 'ended' as const, row }
+      const now = this.#clock.now()
+      if (row.revoked_at !== null || row.session_expires_at <= now || row.expires_at <= now) return { kind: 'ended' as const, row }
       if (row.used_at !== null) {
-        if (Date.now() - row.used_at.getTime() <= REFRESH_RACE_GRACE_SECONDS * 1000) return { kind: 'race' as const, row }
+        if (now.getTime() - row.used_at.getTime() <= REFRESH_RACE_GRACE_SECONDS * 1000) return { kind: 'race' as const, row }
         await this.#revokeSession(trx, row.session_id, 'refresh_token_reuse')
         return { kind: 'reuse' as const, row }
       }
@@ -141,8 +146,8 @@ export class AuthService {
         await this.#revokeSession(trx, row.session_id, 'account_or_membership_inactive')
         return { kind: 'ended' as const, row }
       }
-      await trx.updateTable('refresh_token').set({ used_at: new Date() }).where('token_hash', '=', tokenHash).execute()
-      await trx.updateTable('auth_session').set({ last_used_at: new Date() }).where('id', '=', row.session_id).execute()
+      await trx.updateTable('refresh_token').set({ used_at: now }).where('token_hash', '=', tokenHash).execute()
+      await trx.updateTable('auth_session').set({ last_used_at: now }).where('id', '=', row.session_id).execute()
       const tokens = await this.#issue(trx, user, row.session_id, row.tenant_id, membership.role)
       return { kind: 'ok' as const, row, tokens }
     })
@@ -183,7 +188,7 @@ export class AuthService {
     const lockout = await this.#countPasswordCheck(bucket)
     if (lockout !== undefined) {
       await recordAuthEvent(this.#db, meta, { kind: 'password_change', outcome: 'denied', userId: input.userId, detail: { reason: 'too_many_failures' } })
-      throw tooManyAttempts('Too many wrong current passwords. Try again later.', lockout)
+      throw tooManyAttempts('Too many wrong current passwords. Try again later.', lockout, this.#clock.now())
     }
     const user = await this.#db.selectFrom('app_user').selectAll().where('id', '=', input.userId).executeTakeFirstOrThrow()
     if (!await verifyPassword(user.password_hash, input.currentPassword)) {
@@ -195,7 +200,7 @@ export class AuthService {
     const passwordHash = await hashPassword(input.newPassword)
     await this.#db.transaction().execute(async (trx) => {
       await trx.updateTable('app_user').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', user.id).execute()
-      await trx.updateTable('auth_session').set({ revoked_at: new Date(), revoked_reason: 'password_changed' })
+      await trx.updateTable('auth_session').set({ revoked_at: this.#clock.now(), revoked_reason: 'password_changed' })
         .where('user_id', '=', user.id).where('id', '!=', input.sessionId).where('revoked_at', 'is', null).execute()
     })
     await recordAuthEvent(this.#db, meta, { kind: 'password_change', userId: user.id, detail: { other_sessions: 'revoked' } })
@@ -209,7 +214,7 @@ export class AuthService {
    * gives back the attempt's own count. Returns the window end when the check is refused.
    */
   async #countPasswordCheck (bucket: string): Promise<Date | undefined> {
-    const count = await hitCounter(this.#db, bucket, PASSWORD_CHECK_WINDOW_SECONDS)
+    const count = await hitCounter(this.#db, bucket, PASSWORD_CHECK_WINDOW_SECONDS, this.#clock.now())
     return count.hits > PASSWORD_CHECKS_ALLOWED ? count.resetAt : undefined
   }
 
@@ -222,7 +227,7 @@ export class AuthService {
       user_id: user.id,
       tenant_id: tenantId,
       client,
-      expires_at: new Date(Date.now() + this.#settings.refreshTokenTtlDays * 86_400_000),
+      expires_at: new Date(this.#clock.now().getTime() + this.#settings.refreshTokenTtlDays * 86_400_000),
       ip: meta.ip,
       user_agent: meta.userAgent?.slice(0, 500) ?? null,
     }).returning('id').executeTakeFirstOrThrow()
@@ -234,7 +239,7 @@ export class AuthService {
     await trx.insertInto('refresh_token').values({
       token_hash: hashToken(refresh),
       session_id: sessionId,
-      expires_at: new Date(Date.now() + this.#settings.refreshTokenTtlDays * 86_400_000),
+      expires_at: new Date(this.#clock.now().getTime() + this.#settings.refreshTokenTtlDays * 86_400_000),
     }).execute()
     const profile = await trx.selectFrom('user_profile').select('display_name').where('user_id', '=', user.id).executeTakeFirst()
     return {
@@ -247,7 +252,7 @@ export class AuthService {
   }
 
   async #revokeSession (executor: Executor, sessionId: string, reason: string): Promise<void> {
-    await executor.updateTable('auth_session').set({ revoked_at: new Date(), revoked_reason: reason })
+    await executor.updateTable('auth_session').set({ revoked_at: this.#clock.now(), revoked_reason: reason })
       .where('id', '=', sessionId).where('revoked_at', 'is', null).execute()
   }
 

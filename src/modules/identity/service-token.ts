@@ -17,11 +17,13 @@ export function checkServiceToken (value: string | undefined, secret: string, no
   if (value === undefined || value === '') return 'missing'
   const match = SHAPE.exec(value.trim().toLowerCase())
   if (match === null) return 'malformed'
+  // Stryker disable next-line StringLiteral: equivalent — both groups take part in every match; the defaults only satisfy the type checker.
   const [, stamp = '', signature = ''] = match
   const issued = Number(stamp)
   if (issued < nowSeconds - SERVICE_TOKEN_WINDOW_SECONDS) return 'expired'
   if (issued > nowSeconds + SERVICE_TOKEN_WINDOW_SECONDS) return 'future'
   const expected = createHmac('sha256', secret).update(stamp).digest()
   const given = Buffer.from(signature, 'hex')
+  // Stryker disable next-line ConditionalExpression: equivalent while SHAPE admits exactly 64 hex digits; kept so a looser SHAPE can never make timingSafeEqual throw.
   return given.length === expected.length && timingSafeEqual(given, expected) ? 'ok' : 'invalid'
 }

@@ -18,6 +18,7 @@
 import { isIPv6 } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RateLimitSettings } from '../../config.ts'
+import type { Clock } from '../clock.ts'
 import { hitCounter, type WindowCount } from '../db/counters.ts'
 import type { Db } from '../db/database.ts'
 import type { JsonObject } from '../db/json.ts'
@@ -127,20 +128,22 @@ function per (windowSeconds: number): string {
   return `${windowSeconds} seconds`
 }
 
-function secondsUntil (date: Date): number {
-  return Math.max(1, Math.ceil((date.getTime() - Date.now()) / 1000))
+function secondsUntil (date: Date, now: Date): number {
+  return Math.max(1, Math.ceil((date.getTime() - now.getTime()) / 1000))
 }
 
 /** IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the tightest limit the request counted against. */
-function describe (reply: FastifyReply, limit: RateLimit, count: WindowCount): void {
+function describe (reply: FastifyReply, limit: RateLimit, count: WindowCount, now: Date): void {
   void reply.header('RateLimit-Limit', String(limit.max))
   void reply.header('RateLimit-Remaining', String(Math.max(0, limit.max - count.hits)))
-  void reply.header('RateLimit-Reset', String(secondsUntil(count.resetAt)))
+  void reply.header('RateLimit-Reset', String(secondsUntil(count.resetAt, now)))
 }
 
 export interface RateLimitDeps {
   db: Db
   limits: RateLimitSettings
+  /** Which window a request counts in. */
+  clock: Clock
   /** The signed-in user a request speaks for, judged from its token alone (no database). */
   identify(request: FastifyRequest): Promise<string | undefined>
   /** Told once per bucket and window when a limit is first exceeded (the audit log). */
@@ -153,10 +156,11 @@ export function installRateLimits (app: App, deps: RateLimitDeps): void {
   app.addHook('onRequest', async (request, reply) => {
     const limits = limitsFor(request, rules, await deps.identify(request))
     if (limits.length === 0) return
+    const now = deps.clock.now()
     const counts: Array<{ limit: RateLimit; count: WindowCount }> = []
     try {
       for (const { limit, bucket } of limits) {
-        counts.push({ limit, count: await hitCounter(db, bucket, limit.windowSeconds) })
+        counts.push({ limit, count: await hitCounter(db, bucket, limit.windowSeconds, now) })
       }
     } catch (error) {
       // The limiter protects the service; it must not be what takes it down. A request
@@ -167,11 +171,11 @@ export function installRateLimits (app: App, deps: RateLimitDeps): void {
     }
     const exceeded = counts.find(({ limit, count }) => count.hits > limit.max)
     const shown = exceeded ?? counts[0]
-    if (shown !== undefined) describe(reply, shown.limit, shown.count)
+    if (shown !== undefined) describe(reply, shown.limit, shown.count, now)
     if (exceeded === undefined) return
 
     const { limit, count } = exceeded
-    const retryAfter = secondsUntil(count.resetAt)
+    const retryAfter = secondsUntil(count.resetAt, now)
     // Exactly one request per bucket and window sees hits = max + 1 (the counter is one
     // atomic upsert), so a flood leaves one audit row, not one per refused request.
     if (count.hits === limit.max + 1) {

@@ -54,10 +54,13 @@ export async function mirrorFailure (executor: Executor, job: Job, delivery: Del
         updated_at: new Date(),
       }))
       .where('id', '=', job.id).where('status', 'in', ['queued', 'running'])
-      .returning(['retry_count', 'max_retries'])
+      // The transaction's time: when the runner fails an attempt, pg-boss's fail ran in this
+      // same transaction and set start_after to exactly this now() plus its backoff, so the
+      // delay reported is the backoff pg-boss chose, not that minus our round trips.
+      .returning(['retry_count', 'max_retries', sql<Date>`now()`.as('decided_at')])
       .executeTakeFirst()
     if (updated === undefined) return undefined
-    const delayMs = Math.max(0, delivery.startAfter.getTime() - Date.now())
+    const delayMs = Math.max(0, delivery.startAfter.getTime() - updated.decided_at.getTime())
     await recordEvents(executor, [{
       ...base,
       level: 'warning',

@@ -1,16 +1,20 @@
 import t from 'tap'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
-import { signUp } from '../../helpers/auth.ts'
+import { serviceHeader, signUp } from '../../helpers/auth.ts'
+import { manualClock } from '../../helpers/clock.ts'
 import { evaluate, insertEntry, ledger, prose } from './db-fixtures.ts'
 
 t.test('the user\'s views, quiet mode, tenant isolation and audited admin actions', async (t) => {
   const services = await startTestServices(t)
-  const app = await buildTestApp(t, services)
+  // The app stands at noon (UTC, the users' zone) of today: "today" for the streak and the
+  // daily XP is the entry's day whatever the hour the test runs at, midnight included.
+  const clock = manualClock(new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`))
+  const app = await buildTestApp(t, services, services, { clock })
   const { db, tenantDb } = services.database
-  const owner = await signUp(app, services)
-  const member = await signUp(app, services, { tenantId: owner.tenantId, role: 'member' })
-  const outsider = await signUp(app, services)
-  const now = new Date()
+  const owner = await signUp(app, services, { clock })
+  const member = await signUp(app, services, { tenantId: owner.tenantId, role: 'member', clock })
+  const outsider = await signUp(app, services, { clock })
+  const now = clock.now()
   const entry = await insertEntry(db, owner.tenantId, member.id, { createdAt: now, occurredOn: now.toISOString().slice(0, 10), content: prose(230), attachments: 1, tags: ['go'], outcome: 'Shipped it' })
   const evaluated = await evaluate(tenantDb, owner.tenantId, entry)
   t.equal(evaluated.result.xp_awarded, 10 + 5 + 3 + 10 + 15)
@@ -82,4 +86,9 @@ t.test('the user\'s views, quiet mode, tenant isolation and audited admin action
   t.notOk((await evaluate(tenantDb, owner.tenantId, next)).result.badges_awarded.includes('first_attachment'))
   const after = (await app.inject({ method: 'GET', url: '/api/gamification/badges/', headers: member.headers })).json()
   t.equal(after.earned_count, 1)
+
+  // Twelve hours later it is tomorrow for the user: nothing logged yet, no XP today.
+  clock.advance(12 * 3_600_000)
+  const tomorrow = (await app.inject({ method: 'GET', url: '/api/gamification/summary/', headers: { ...member.headers, ...serviceHeader(services, clock) } })).json()
+  t.match(tomorrow, { streak: { logged_today: false }, xp: { today: 0 } })
 })

@@ -2,6 +2,7 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 import { serviceHeader, signUp } from '../../helpers/auth.ts'
+import { manualClock } from '../../helpers/clock.ts'
 import { NO_REQUEST } from '../../../src/modules/identity/audit.ts'
 import { createInvite } from '../../../src/modules/identity/invite.service.ts'
 
@@ -108,7 +109,8 @@ t.test('parallel wrong current passwords: at most five are checked per user', as
 
 t.test('refresh rotates the token; reuse of an old one revokes the whole session', async (t) => {
   const services = await startTestServices(t)
-  const app = await buildTestApp(t, services)
+  const clock = manualClock()
+  const app = await buildTestApp(t, services, services, { clock })
   const alice = await signUp(app, services)
   const first = await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', cookies: { afterresume_refresh: alice.refreshCookie } })
   t.equal(first.statusCode, 200, first.body)
@@ -117,7 +119,14 @@ t.test('refresh rotates the token; reuse of an old one revokes the whole session
   const newAccess = first.json().access as string
   t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: { authorization: `Bearer ${newAccess}` } })).statusCode, 200)
 
-  await new Promise((resolve) => setTimeout(resolve, 2200)) // past the multi-tab grace
+  // The multi-tab grace: up to 2 s after its use, the old token is a racing tab, refused
+  // without ending the session; one millisecond later it is a replay.
+  clock.advance(2000)
+  const racing = await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', cookies: { afterresume_refresh: alice.refreshCookie } })
+  t.equal(racing.statusCode, 401)
+  t.equal(racing.json().code, 'refresh_token_used', 'at the end of the grace: a racing tab')
+  t.equal((await app.inject({ method: 'GET', url: '/api/auth/me/', headers: { authorization: `Bearer ${newAccess}` } })).statusCode, 200, 'the session lives on')
+  clock.advance(1)
   const replay = await app.inject({ method: 'POST', url: '/api/auth/token/refresh/', cookies: { afterresume_refresh: alice.refreshCookie } })
   t.equal(replay.statusCode, 401)
   t.equal(replay.json().code, 'refresh_token_reused')

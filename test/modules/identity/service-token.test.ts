@@ -17,6 +17,14 @@ t.test('the token format and its window', async (t) => {
   t.equal(checkServiceToken('1800000000', secret, now), 'malformed')
   t.equal(checkServiceToken(`${now}:abcd`, secret, now), 'malformed', 'a wrong-length signature is malformed, not a crash')
   t.equal(checkServiceToken(`${now}:${'zz'.repeat(32)}`, secret, now), 'malformed')
+  t.equal(checkServiceToken(makeServiceToken(secret, now + 300), secret, now), 'ok', '300 s ahead is still fine')
+  t.equal(checkServiceToken('', secret, now), 'missing', 'an empty header is a missing one')
+  t.equal(checkServiceToken(`x${token}`, secret, now), 'malformed', 'nothing may come before the stamp')
+  t.equal(checkServiceToken(`${token}0`, secret, now), 'malformed', 'nothing may follow the signature')
+  t.equal(checkServiceToken(` ${token.toUpperCase()}\t`, secret, now), 'ok', 'surrounding blanks and upper-case hex are tolerated')
+  // Without an explicit time both sides use the system clock, in seconds.
+  t.equal(checkServiceToken(makeServiceToken(secret), secret), 'ok')
+  t.equal(checkServiceToken(makeServiceToken(secret, Math.floor(Date.now() / 1000) - 310), secret), 'expired')
 })
 
 t.test('every /api/* route but the public ones requires X-Service-Token', async (t) => {

@@ -1,19 +1,21 @@
 import t from 'tap'
 import { clientKey } from '../../../src/platform/http/rate-limit.ts'
 import { serviceHeader, signUp, type TestUser } from '../../helpers/auth.ts'
+import { manualClock, type ManualClock } from '../../helpers/clock.ts'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 
 // Counters are fixed windows aligned to the clock (date_bin from 2000-01-01), so a burst
-// that straddles a boundary is split across two windows. Start bursts that need one
-// window with enough of it left.
-async function freshWindow (windowSeconds: number, needSeconds: number): Promise<void> {
-  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000))
-  if (left < needSeconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 50))
+// that straddles a boundary is split across two windows. Each test stands the app's clock
+// at the start of a window instead of waiting for one, and service tokens are dated by it.
+function atWindowStart (windowSeconds: number): ManualClock {
+  const width = windowSeconds * 1000
+  return manualClock(new Date(Math.floor(Date.now() / width) * width))
 }
 
 t.test('sign-in: the 11th attempt in a minute from one address is a 429 with Retry-After, audited once', async (t) => {
   const services = await startTestServices(t)
-  const app = await buildTestApp(t, services)
+  const clock = atWindowStart(60)
+  const app = await buildTestApp(t, services, services, { clock })
   const attempt = (i: number, options: { url?: string; remoteAddress?: string } = {}) => app.inject({
     method: 'POST',
     url: options.url ?? (i % 2 === 0 ? '/api/auth/login' : '/api/auth/login/'),
@@ -21,7 +23,6 @@ t.test('sign-in: the 11th attempt in a minute from one address is a 429 with Ret
     // A new e-mail each time, so the per-e-mail lockout (5 failures) is not what answers.
     payload: { email: `guess${i}@example.test`, password: 'not the password at all' },
   })
-  await freshWindow(60, 8)
 
   for (let i = 1; i <= 10; i++) {
     const response = await attempt(i)
@@ -34,8 +35,7 @@ t.test('sign-in: the 11th attempt in a minute from one address is a 429 with Ret
   t.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.match(limited.json(), { status: 429, code: 'rate_limited', title: 'Too Many Requests' })
   t.match(limited.json().detail, /limit is 10 per minute\. Try again in \d+ seconds/)
-  const retryAfter = Number(limited.headers['retry-after'])
-  t.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After is the rest of the window (${retryAfter})`)
+  t.equal(limited.headers['retry-after'], '60', 'Retry-After is the rest of the window: all of it, at its start')
   t.equal(limited.headers['ratelimit-remaining'], '0')
   t.equal(limited.headers['ratelimit-reset'], limited.headers['retry-after'])
   t.equal(limited.headers['x-frame-options'], 'DENY', '429s carry the security headers')
@@ -49,15 +49,25 @@ t.test('sign-in: the 11th attempt in a minute from one address is a 429 with Ret
   const events = await services.database.db.selectFrom('auth_event').selectAll().where('kind', '=', 'rate_limited').execute()
   t.equal(events.length, 1, 'one audit row per bucket and window, however many requests are refused')
   t.match(events[0], { outcome: 'denied', ip: '127.0.0.1', detail: { group: 'sign-in', max: 10, window_seconds: 60, path: '/api/auth/login' } })
+
+  clock.advance(59_999)
+  const lastMoment = await attempt(15)
+  t.equal(lastMoment.statusCode, 429, 'the last millisecond of the window is still in it')
+  t.equal(lastMoment.headers['retry-after'], '1', 'Retry-After never says 0')
+  clock.advance(1)
+  const nextWindow = await attempt(16)
+  t.equal(nextWindow.statusCode, 401, 'the next window starts a new allowance')
+  t.equal(nextWindow.headers['ratelimit-remaining'], '9')
+  t.equal(nextWindow.headers['ratelimit-reset'], '60')
 })
 
 t.test('limits are checked before access control, and routes can declare their own', async (t) => {
   const services = await startTestServices(t)
-  const app = await buildTestApp(t, services)
+  const clock = atWindowStart(3600)
+  const app = await buildTestApp(t, services, services, { clock })
   app.get('/api/test/guarded', { config: { access: 'profile:read', rateLimit: { group: 'test-guarded', max: 2, windowSeconds: 3600 } } }, async () => ({ ok: true }))
   app.get('/api/test/open', { config: { public: true } }, async () => ({ ok: true }))
   // Retry-After is checked to run past a minute, so a minute of the hour must be left.
-  await freshWindow(3600, 70)
 
   for (let i = 1; i <= 2; i++) {
     const response = await app.inject({ method: 'GET', url: '/api/test/guarded' })
@@ -67,9 +77,9 @@ t.test('limits are checked before access control, and routes can declare their o
   const flood = await app.inject({ method: 'GET', url: '/api/test/guarded' })
   t.equal(flood.statusCode, 429, 'unauthenticated floods are limited too: the limit runs first')
   t.equal(flood.json().code, 'rate_limited')
-  t.ok(Number(flood.headers['retry-after']) > 60, 'Retry-After counts to the end of the hour window')
+  t.equal(flood.headers['retry-after'], '3600', 'Retry-After counts to the end of the hour window')
 
-  const open = await app.inject({ method: 'GET', url: '/api/test/open', headers: serviceHeader(services) })
+  const open = await app.inject({ method: 'GET', url: '/api/test/open', headers: serviceHeader(services, clock) })
   t.equal(open.statusCode, 200)
   t.equal(open.headers['ratelimit-limit'], '600', 'every /api route has the default per-client limit')
   t.equal(Number(open.headers['ratelimit-remaining']), 600 - 4, 'the default counts every /api request from the client')
@@ -84,13 +94,13 @@ t.test('the client key is the socket address unless TRUST_PROXY is set', async (
   const call = (app: Awaited<ReturnType<typeof buildTestApp>>, forwardedFor: string) =>
     app.inject({ method: 'GET', url: '/api/test/limited', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor, ...serviceToken } })
   let serviceToken: Record<string, string> = {}
-  await freshWindow(3600, 8)
+  const clock = atWindowStart(3600)
 
   await t.test('TRUST_PROXY=false: a forged X-Forwarded-For buys nothing', async (t) => {
     const services = await startTestServices(t)
     t.equal(services.config.http.trustProxy, false)
-    serviceToken = serviceHeader(services)
-    const app = await buildTestApp(t, services)
+    serviceToken = serviceHeader(services, clock)
+    const app = await buildTestApp(t, services, services, { clock })
     app.get('/api/test/limited', route, async () => ({ ok: true }))
     t.equal((await call(app, '203.0.113.1')).statusCode, 200)
     const second = await call(app, '203.0.113.2')
@@ -101,8 +111,8 @@ t.test('the client key is the socket address unless TRUST_PROXY is set', async (
 
   await t.test('TRUST_PROXY=true: each forwarded client has its own bucket', async (t) => {
     const services = await startTestServices(t, { env: { TRUST_PROXY: 'true' } })
-    serviceToken = serviceHeader(services)
-    const app = await buildTestApp(t, services)
+    serviceToken = serviceHeader(services, clock)
+    const app = await buildTestApp(t, services, services, { clock })
     app.get('/api/test/limited', route, async () => ({ ok: true }))
     t.equal((await call(app, '203.0.113.1')).statusCode, 200)
     t.equal((await call(app, '203.0.113.2')).statusCode, 200, 'another forwarded client is not limited')
@@ -114,11 +124,11 @@ t.test('the client key is the socket address unless TRUST_PROXY is set', async (
 
 t.test('the limits are settings', async (t) => {
   const services = await startTestServices(t, { env: { RATE_LIMIT_PER_MINUTE: '3', RATE_LIMIT_SIGN_IN_PER_MINUTE: '2' } })
-  const app = await buildTestApp(t, services)
+  const clock = atWindowStart(60)
+  const app = await buildTestApp(t, services, services, { clock })
   app.get('/api/test/open', { config: { public: true } }, async () => ({ ok: true }))
-  await freshWindow(60, 8)
 
-  const open = () => app.inject({ method: 'GET', url: '/api/test/open', remoteAddress: '192.0.2.1', headers: serviceHeader(services) })
+  const open = () => app.inject({ method: 'GET', url: '/api/test/open', remoteAddress: '192.0.2.1', headers: serviceHeader(services, clock) })
   for (let i = 1; i <= 3; i++) t.equal((await open()).statusCode, 200, `request ${i} of 3`)
   const limited = await open()
   t.equal(limited.statusCode, 429, 'RATE_LIMIT_PER_MINUTE=3: the 4th is refused')
@@ -135,12 +145,12 @@ t.test('the limits are settings', async (t) => {
 
 t.test('signed-in users count against their own allowance, not their address\'s', async (t) => {
   const services = await startTestServices(t, { env: { RATE_LIMIT_PER_MINUTE: '2', RATE_LIMIT_PER_USER_PER_MINUTE: '4' } })
-  const app = await buildTestApp(t, services)
-  const alice = await signUp(app, services)
-  const bob = await signUp(app, services)
+  const clock = atWindowStart(60)
+  const app = await buildTestApp(t, services, services, { clock })
+  const alice = await signUp(app, services, { clock })
+  const bob = await signUp(app, services, { clock })
   const office = '203.0.113.50'
-  const me = (user: TestUser | undefined, remoteAddress = office) => app.inject({ method: 'GET', url: '/api/auth/me', remoteAddress, headers: user?.headers ?? serviceHeader(services) })
-  await freshWindow(60, 8)
+  const me = (user: TestUser | undefined, remoteAddress = office) => app.inject({ method: 'GET', url: '/api/auth/me', remoteAddress, headers: user?.headers ?? serviceHeader(services, clock) })
 
   await t.test('two users behind one address each have their own allowance', async (t) => {
     for (let i = 1; i <= 4; i++) {
@@ -158,7 +168,7 @@ t.test('signed-in users count against their own allowance, not their address\'s'
   })
 
   await t.test('one token from many addresses is still one client', async (t) => {
-    const carol = await signUp(app, services)
+    const carol = await signUp(app, services, { clock })
     for (let i = 1; i <= 4; i++) t.equal((await me(carol, `198.18.0.${i}`)).statusCode, 200, `carol from address ${i}`)
     t.equal((await me(carol, '198.18.0.99')).statusCode, 429, 'a fifth address does not buy a fifth request')
     const buckets = await services.database.db.selectFrom('rate_limit_counter').select(['bucket', 'hits']).where('bucket', '=', `rate:user:${carol.id}`).execute()
@@ -175,13 +185,13 @@ t.test('signed-in users count against their own allowance, not their address\'s'
 
 t.test('TRUST_PROXY takes a hop count or proxy addresses', async (t) => {
   const route = { config: { public: true, rateLimit: { group: 'test-hops', max: 1, windowSeconds: 3600 } } } as const
-  await freshWindow(3600, 8)
+  const clock = atWindowStart(3600)
   for (const trust of ['1', '10.0.0.1, 10.0.0.2']) {
     await t.test(`TRUST_PROXY=${trust}: the client is the address the proxy saw, whatever the client wrote`, async (t) => {
       const services = await startTestServices(t, { env: { TRUST_PROXY: trust } })
-      const app = await buildTestApp(t, services)
+      const app = await buildTestApp(t, services, services, { clock })
       app.get('/api/test/hops', route, async () => ({ ok: true }))
-      const call = (forwardedFor: string) => app.inject({ method: 'GET', url: '/api/test/hops', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor, ...serviceHeader(services) } })
+      const call = (forwardedFor: string) => app.inject({ method: 'GET', url: '/api/test/hops', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor, ...serviceHeader(services, clock) } })
       t.equal((await call('192.0.2.66, 203.0.113.1')).statusCode, 200)
       t.equal((await call('192.0.2.77, 203.0.113.1')).statusCode, 429, 'a forged leftmost entry buys nothing')
       t.equal((await call('203.0.113.2')).statusCode, 200, 'another real client has its own bucket')

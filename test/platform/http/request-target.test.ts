@@ -5,6 +5,7 @@ import t from 'tap'
 import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { signUp } from '../../helpers/auth.ts'
+import { manualClock } from '../../helpers/clock.ts'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 import type { App } from '../../../src/platform/http/app-instance.ts'
 
@@ -100,12 +101,11 @@ t.test('no spelling of a guarded path gets past X-Service-Token', async (t) => {
 
 t.test('no spelling gets past an exhausted rate limit', async (t) => {
   const services = await startTestServices(t, { env: { RATE_LIMIT_PER_MINUTE: '2', RATE_LIMIT_PER_USER_PER_MINUTE: '2' } })
-  const app = await buildTestApp(t, services)
-  const user = await signUp(app, services)
+  // One-minute windows: the app's clock stands at the start of one for the whole test.
+  const clock = manualClock(new Date(Math.floor(Date.now() / 60_000) * 60_000))
+  const app = await buildTestApp(t, services, services, { clock })
+  const user = await signUp(app, services, { clock })
   const port = await listen(app)
-  // One minute windows: start with enough of one left for the whole test.
-  const left = 60_000 - (Date.now() % 60_000)
-  if (left < 15_000) await new Promise((resolve) => setTimeout(resolve, left + 50))
 
   const cases = [
     { who: 'an anonymous client (per address)', method: 'GET', path: '/api/openapi.json/', headers: {} },

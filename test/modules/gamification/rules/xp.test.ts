@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import t from 'tap'
 import {
   challengeRewardIdempotencyKey,
@@ -74,6 +75,19 @@ t.test('already awarded units are not granted again', async (t) => {
 })
 
 t.test('units list every signal', async (t) => {
+  // Each reason is a ledger idempotency key part: renaming one would pay every past entry again.
+  const rich = entry({ content: text(250), attachmentCount: 2, tags: ['a', 'b'], outcome: 'Done', metrics: { latency_ms: 40 }, epicId: 'E-1' })
+  t.same(xpUnitsFor(rich, config).map((u) => [u.reason, u.category, u.amount, u.fullAmount]), [
+    ['entry', 'base', 10, 10],
+    ['attachment:1', 'attachments', 5, 5],
+    ['attachment:2', 'attachments', 5, 5],
+    ['tag:1', 'tags', 3, 3],
+    ['tag:2', 'tags', 3, 3],
+    ['length', 'length', 10, 10],
+    ['outcome', 'outcome', 15, 15],
+    ['metrics', 'metrics', 10, 10],
+    ['agile', 'agile', 5, 5],
+  ])
   t.same(xpUnitsFor(entry({ attachmentCount: -2 }), config).map((u) => u.reason), ['entry'], 'a nonsense count earns nothing')
 })
 
@@ -94,6 +108,7 @@ t.test('idempotency keys follow xp:{user_id}:{entry_id}:{date}:{reason_hash}', a
   t.equal(reasonHash('entry'), reasonHash('entry'))
   t.not(reasonHash('tag:1'), reasonHash('tag:2'))
   t.equal(reasonHash('entry'), '923fe53966c6', 'the hash must never change between releases (sha256 prefix)')
+  t.equal(reasonHash('challenge:écrire'), createHash('sha256').update(Buffer.from('challenge:écrire', 'utf8')).digest('hex').slice(0, 12), 'of the UTF-8 bytes')
   const reward = challengeRewardIdempotencyKey({ userId: '7', challengeCode: 'log_days', weekStart: '2025-12-29' })
   t.match(reward, /^xp:7:challenge:2025-12-29:[0-9a-f]{12}$/)
   t.not(reward, challengeRewardIdempotencyKey({ userId: '7', challengeCode: 'write_outcomes', weekStart: '2025-12-29' }))

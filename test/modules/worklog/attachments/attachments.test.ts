@@ -259,11 +259,20 @@ t.test('local backend', async (t) => {
   })
 
   await t.test('a reader may download but not upload or delete', async (t) => {
+    // Its own attachment, not whatever sibling tests left behind.
+    const shared = await upload(h, h.owner, h.worklogId, fileUpload('for-readers.txt', 'text/plain', 'readable'))
+    t.equal(shared.status, 201)
     const reader = await signUp(h.app, h.services, { tenantId: h.owner.tenantId, role: 'read_only' })
-    const listed = await client(h.app, reader)('GET', `/api/worklogs/${h.worklogId}/attachments/`)
+    const asReader = client(h.app, reader)
+    const listed = await asReader('GET', `/api/worklogs/${h.worklogId}/attachments/`, undefined, { 'x-tenant-id': h.owner.tenantId })
     t.equal(listed.status, 200)
+    t.ok(listed.body.some((a: { id: string }) => a.id === shared.body.id), 'the reader sees it listed')
+    const downloaded = await h.app.inject({ method: 'GET', url: shared.body.download_url, headers: { ...reader.headers, 'x-tenant-id': h.owner.tenantId } })
+    t.equal(downloaded.statusCode, 200)
+    t.equal(downloaded.body, 'readable')
     const refused = await upload(h, reader, h.worklogId, fileUpload('r.txt', 'text/plain', 'reader'))
     t.equal(refused.status, 403)
+    t.equal((await asReader('DELETE', `/api/attachments/${shared.body.id as string}/`, undefined, { 'x-tenant-id': h.owner.tenantId })).status, 403)
   })
 
   await t.test('the orphan sweep removes unreferenced old objects and keeps referenced and young ones', async (t) => {

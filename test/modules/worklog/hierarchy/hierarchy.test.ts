@@ -88,8 +88,12 @@ t.test('organisation resources: create, list, retrieve, PUT vs PATCH, rules and 
   })
 
   t.test('list: filters by parent and activity, paginates', async (t) => {
-    for (let i = 0; i < 5; i++) await call('POST', '/api/epics/', { name: `Epic ${i}`, project_id: ids.project })
-    const page1 = await call('GET', `/api/epics/?project_id=${ids.project}&page_size=4`)
+    // A project of its own, so the counts do not depend on what sibling tests created.
+    const own = await call('POST', '/api/projects/', { name: 'Listing', client_id: ids.client })
+    t.equal(own.status, 201)
+    for (let i = 0; i < 5; i++) await call('POST', '/api/epics/', { name: `Epic ${i}`, project_id: own.body.id })
+    await call('POST', '/api/epics/', { name: 'Refund flow', project_id: own.body.id })
+    const page1 = await call('GET', `/api/epics/?project_id=${own.body.id}&page_size=4`)
     t.equal(page1.status, 200)
     t.equal(page1.body.count, 6)
     t.equal(page1.body.results.length, 4)
@@ -99,8 +103,8 @@ t.test('organisation resources: create, list, retrieve, PUT vs PATCH, rules and 
     t.equal(page2.body.results.length, 2)
     t.equal(page2.body.next, null)
     t.match(page2.body.previous, /page=1/)
-    const search = await call('GET', '/api/epics/?search=check')
-    t.same(search.body.results.map((e: { name: string }) => e.name), ['Checkout'])
+    const search = await call('GET', `/api/epics/?project_id=${own.body.id}&search=refund`)
+    t.same(search.body.results.map((e: { name: string }) => e.name), ['Refund flow'])
   })
 
   t.test('delete: unreferenced rows go, referenced rows are archived', async (t) => {
