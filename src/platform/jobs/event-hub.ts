@@ -7,15 +7,13 @@
 // streams stay open meanwhile. Once it is back, the hub reads what was written while it
 // was away (events with an id above the last one it delivered) and tells subscribers it
 // reconnected, so a stream that must not miss its end (a job's) can check for itself.
-import pg from 'pg'
 import type { Logger } from 'pino'
 import type { Db } from '../db/database.ts'
+import { Listener } from '../db/listener.ts'
 import type { JobEvent, JobStatus } from './job.table.ts'
 
 export const EVENT_CHANNEL = 'afterresume_event'
 
-const FIRST_RETRY_MS = 250
-const MAX_RETRY_MS = 10_000
 /** Events read at once after a reconnect; a stream that fell further behind re-reads itself. */
 const CATCH_UP_LIMIT = 5_000
 
@@ -48,25 +46,28 @@ type LiveEventRow = JobEvent & { job_type: string | null; job_status: JobStatus 
 interface Announcement { id: number; jobId: string | null; tenantId: string | null }
 
 export class EventHub {
-  readonly #connectionString: string
   readonly #db: Db
   readonly #logger: Logger
   readonly #byJob = new Map<string, Set<EventSubscriber>>()
   readonly #byTenant = new Map<string, Set<EventSubscriber>>()
   #pending: number[] = []
   #flushScheduled = false
-  #client: pg.Client | undefined
-  #stopped = false
-  #retryTimer: NodeJS.Timeout | undefined
-  #retryDelayMs = FIRST_RETRY_MS
+  readonly #listener: Listener
   /** The highest event id announced and read; catch-up after a reconnect starts above it. */
   #lastId: number | undefined
-  #reconnecting = false
 
   constructor (deps: { connectionString: string; db: Db; logger: Logger }) {
-    this.#connectionString = deps.connectionString
     this.#db = deps.db
     this.#logger = deps.logger
+    this.#listener = new Listener({
+      connectionString: deps.connectionString,
+      channel: EVENT_CHANNEL,
+      applicationName: 'afterresume:event-hub',
+      name: 'event hub',
+      logger: deps.logger,
+      onNotification: (payload) => this.#announced(payload),
+      onConnected: (reconnected) => this.#connected(reconnected),
+    })
   }
 
   get subscriberCount (): number {
@@ -76,43 +77,16 @@ export class EventHub {
     return count
   }
 
-  async start (): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#connectionString, application_name: 'afterresume:event-hub' })
-    client.on('notification', (message) => {
-      if (message.channel === EVENT_CHANNEL && message.payload !== undefined) this.#announced(message.payload)
-    })
-    const lost = (error: Error | undefined): void => {
-      if (this.#stopped || this.#client !== client) return
-      this.#client = undefined
-      this.#reconnecting = true
-      this.#logger.warn({ err: error }, 'event hub connection lost; reconnecting')
-      client.end().catch(() => {})
-      this.#scheduleReconnect()
+  start (): Promise<void> { return this.#listener.start() }
+
+  /** First connect: start above the newest event. A reconnect: read what was missed. */
+  async #connected (reconnected: boolean): Promise<void> {
+    // On the platform pool: row-level security hides events from other connections.
+    if (this.#lastId === undefined) {
+      const row = await this.#db.selectFrom('event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+      this.#lastId = row?.id ?? 0
     }
-    client.on('error', lost)
-    client.on('end', () => lost(undefined))
-    try {
-      await client.connect()
-      await client.query(`LISTEN ${EVENT_CHANNEL}`)
-      // On the platform pool: row-level security hides events from other connections.
-      if (this.#lastId === undefined) {
-        const row = await this.#db.selectFrom('event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
-        this.#lastId = row?.id ?? 0
-      }
-    } catch (error) {
-      await client.end().catch(() => {})
-      throw error
-    }
-    if (this.#stopped) {
-      await client.end().catch(() => {})
-      return
-    }
-    this.#client = client
-    this.#retryDelayMs = FIRST_RETRY_MS
-    if (this.#reconnecting) {
-      this.#reconnecting = false
-      await this.#catchUp()
-    }
+    if (reconnected) await this.#catchUp()
   }
 
   /** Deliver matching events to `subscriber` until the returned function is called. */
@@ -214,26 +188,5 @@ export class EventHub {
     }
   }
 
-  #scheduleReconnect (): void {
-    if (this.#stopped || this.#retryTimer !== undefined) return
-    const delay = this.#retryDelayMs
-    this.#retryDelayMs = Math.min(MAX_RETRY_MS, delay * 2)
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined
-      this.start().then(() => {
-        if (!this.#stopped) this.#logger.info('event hub reconnected')
-      }, (error: unknown) => {
-        this.#logger.warn({ err: error, retry_in_ms: this.#retryDelayMs }, 'event hub reconnect failed')
-        this.#scheduleReconnect()
-      })
-    }, delay)
-    this.#retryTimer.unref()
-  }
-
-  async stop (): Promise<void> {
-    this.#stopped = true
-    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer)
-    await this.#client?.end().catch(() => {})
-    this.#client = undefined
-  }
+  stop (): Promise<void> { return this.#listener.stop() }
 }
