@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import type { Clock } from '../../src/platform/clock.ts'
 import type { App } from '../../src/platform/http/app-instance.ts'
 import type { JobRegistry } from '../../src/platform/jobs/registry.ts'
-import { createLogger } from '../../src/platform/observability/logger.ts'
+import { createLogger, type Logger } from '../../src/platform/observability/logger.ts'
 import { readinessChecks, startServices, type Services } from '../../src/runtime.ts'
 import { cloneTemplate } from './database.ts'
 
@@ -63,9 +63,10 @@ export async function startTestServices (t: Tap, options: TestServicesOptions = 
 
 /**
  * The real app over `services`; `readinessOf` lets a test aim readiness at something
- * broken, `clock` stands the app at a chosen time (test/helpers/clock.ts).
+ * broken, `clock` stands the app at a chosen time (test/helpers/clock.ts), `logger` lets
+ * a test read what the app logs.
  */
-export async function buildTestApp (t: Tap, services: Services, readinessOf: Services = services, options: { clock?: Clock } = {}): Promise<App> {
+export async function buildTestApp (t: Tap, services: Services, readinessOf: Services = services, options: { clock?: Clock; logger?: Logger } = {}): Promise<App> {
   const app = await buildApp({
     config: services.config,
     db: services.database.db,
@@ -74,7 +75,7 @@ export async function buildTestApp (t: Tap, services: Services, readinessOf: Ser
     events: services.events,
     schedules: services.schedules,
     storage: services.storage,
-    logger: services.logger,
+    logger: options.logger ?? services.logger,
     readiness: readinessChecks(readinessOf),
     ...(options.clock !== undefined && { clock: options.clock }),
   })

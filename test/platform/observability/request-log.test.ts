@@ -1,29 +1,16 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
-import { buildApp } from '../../../src/app.ts'
 import { withTenant } from '../../../src/platform/db/tenant.ts'
 import { createLogger } from '../../../src/platform/observability/logger.ts'
 import { redactUrl } from '../../../src/platform/observability/redact-url.ts'
-import { readinessChecks } from '../../../src/runtime.ts'
 import { signUp } from '../../helpers/auth.ts'
-import { startTestServices } from '../../helpers/services.ts'
+import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 
 t.test('share tokens and credentials in query strings never reach the request log', async (t) => {
   const services = await startTestServices(t)
   const lines: string[] = []
   const destination = new Writable({ write (chunk: Buffer, _encoding, done) { lines.push(chunk.toString()); done() } })
-  const app = await buildApp({
-    config: services.config,
-    db: services.database.db,
-    tenantDb: services.database.tenantDb,
-    jobs: services.jobs,
-    events: services.events,
-    schedules: services.schedules,
-    storage: services.storage,
-    logger: createLogger({ level: 'info', destination }),
-    readiness: readinessChecks(services),
-  })
-  t.teardown(() => app.close())
+  const app = await buildTestApp(t, services, services, { logger: createLogger({ level: 'info', destination }) })
 
   const alice = await signUp(app, services)
   await withTenant(services.database.tenantDb, alice.tenantId, (trx) => trx.insertInto('resume')
