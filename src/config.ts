@@ -56,6 +56,11 @@ export const SETTINGS = {
   ADMIN_EMAIL: { kind: 'string', help: 'Default e-mail for `afterresume create-admin`.' },
   ADMIN_PASSWORD: { kind: 'string', secret: true, help: 'Default password for `afterresume create-admin`.' },
   SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API.' },
+  METRICS_TOKEN: { kind: 'string', secret: true, help: 'Bearer token a Prometheus scraper sends to GET /metrics (at least 16 characters). Without it, only addresses in ADMIN_IP_ALLOWLIST may scrape; with neither, /metrics answers 403.' },
+  WORKER_METRICS_PORT: { kind: 'int', default: '0', help: 'Port on HOST where a `worker` process serves GET /metrics (same protection). 0: a worker process serves no metrics; `serve` and `api` serve /metrics on PORT.' },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { kind: 'url', help: 'OpenTelemetry collector base URL (OTLP over HTTP; traces go to <url>/v1/traces). Unset: tracing is off and costs nothing.' },
+  OTEL_EXPORTER_OTLP_HEADERS: { kind: 'string', secret: true, help: 'Headers sent with every export, `key=value` pairs separated by commas (values URL-encoded), e.g. an API key of a hosted collector.' },
+  OTEL_SERVICE_NAME: { kind: 'string', default: 'afterresume', help: 'service.name on every exported span.' },
   WORKER_CONCURRENCY: { kind: 'int', default: '2', help: 'Fetch loops per job type in one worker process (each runs up to the type\'s batch size at once).' },
   WORKER_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '30000', help: 'On SIGTERM, how long running jobs get to finish before the process stops.' },
   JOB_HEARTBEAT_SECONDS: { kind: 'int', default: '30', help: 'A running job whose worker stops heartbeating for this long is retried (min 10).' },
@@ -99,6 +104,7 @@ export interface Config {
   readonly embeddedPgPort: number
   readonly secretKey: string
   readonly systemDashboardEnabled: boolean
+  readonly observability: ObservabilitySettings
   readonly auth: {
     readonly serviceSecret: string
     readonly skipServiceAuth: boolean
@@ -155,6 +161,19 @@ export interface Config {
     readonly auditDays: number
     readonly cron: string
     readonly batchSize: number
+  }
+}
+
+/** Who may scrape /metrics, where a worker serves it, and where traces go. */
+export interface ObservabilitySettings {
+  readonly metricsToken: string | undefined
+  /** 0: a worker-only process serves no /metrics. */
+  readonly workerMetricsPort: number
+  readonly tracing: {
+    /** Unset: tracing is off. */
+    readonly endpoint: string | undefined
+    readonly headers: Readonly<Record<string, string>>
+    readonly serviceName: string
   }
 }
 
@@ -269,6 +288,7 @@ export function loadConfig (env: Env = process.env): Config {
     embeddedPgPort: r.int('EMBEDDED_PG_PORT'),
     secretKey: '',
     systemDashboardEnabled: r.bool('SYSTEM_DASHBOARD_ENABLED'),
+    observability: readObservability(r),
     auth: {
       serviceSecret: '',
       skipServiceAuth,
@@ -387,6 +407,34 @@ function readRetention (r: Reader): Config['retention'] {
     auditDays: positive('AUDIT_RETENTION_DAYS'),
     cron,
     batchSize: positive('CLEANUP_BATCH_SIZE'),
+  }
+}
+
+function readObservability (r: Reader): ObservabilitySettings {
+  const metricsToken = r.string('METRICS_TOKEN')
+  // A scraper's token is checked on every scrape from anywhere the port is reachable: a
+  // short one could be guessed.
+  if (metricsToken !== undefined && metricsToken.length < 16) r.problems.push('METRICS_TOKEN must be at least 16 characters, e.g. `openssl rand -hex 24`.')
+  const workerMetricsPort = r.int('WORKER_METRICS_PORT')
+  if (workerMetricsPort > 65535) r.problems.push(`WORKER_METRICS_PORT must be a port number (got ${workerMetricsPort}).`)
+  const headers: Record<string, string> = {}
+  for (const pair of r.list('OTEL_EXPORTER_OTLP_HEADERS')) {
+    const at = pair.indexOf('=')
+    if (at < 1) {
+      r.problems.push('OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas.')
+      break
+    }
+    try {
+      headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim())
+    } catch {
+      r.problems.push('OTEL_EXPORTER_OTLP_HEADERS has a value that is not valid URL encoding.')
+      break
+    }
+  }
+  return {
+    metricsToken,
+    workerMetricsPort,
+    tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT'), headers, serviceName: r.string('OTEL_SERVICE_NAME') ?? 'afterresume' },
   }
 }
 

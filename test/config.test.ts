@@ -55,3 +55,30 @@ t.test('TRUST_PROXY: true, false, a hop count or proxy addresses; rate limits at
   const limits = loadConfig({ DATA_DIR: dataDir() }).http.rateLimits
   t.same(limits, { perMinute: 600, perUserPerMinute: 600, signInPerMinute: 10, signupPerMinute: 5, refreshPerMinute: 30, invitesPerHour: 20 }, 'the defaults are the limits as they were')
 })
+
+t.test('observability: off by default; a short METRICS_TOKEN, a bad port and bad OTLP headers are refused', async (t) => {
+  t.same(loadConfig({ DATA_DIR: dataDir() }).observability, {
+    metricsToken: undefined,
+    workerMetricsPort: 0,
+    tracing: { endpoint: undefined, headers: {}, serviceName: 'afterresume' },
+  })
+  t.same(loadConfig({
+    DATA_DIR: dataDir(),
+    METRICS_TOKEN: 'a-scrape-token-of-24-chs',
+    WORKER_METRICS_PORT: '9464',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D%3D, x-team = core',
+    OTEL_SERVICE_NAME: 'afterresume-eu',
+  }).observability, {
+    metricsToken: 'a-scrape-token-of-24-chs',
+    workerMetricsPort: 9464,
+    tracing: { endpoint: 'http://collector:4318', headers: { 'x-api-key': 'abc==', 'x-team': 'core' }, serviceName: 'afterresume-eu' },
+  })
+  const error = t.throws(() => loadConfig({ DATA_DIR: dataDir(), METRICS_TOKEN: 'short', WORKER_METRICS_PORT: '70000', OTEL_EXPORTER_OTLP_HEADERS: 'no-equals-sign' })) as ConfigError
+  t.same(error.problems, [
+    'METRICS_TOKEN must be at least 16 characters, e.g. `openssl rand -hex 24`.',
+    'WORKER_METRICS_PORT must be a port number (got 70000).',
+    'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas.',
+  ])
+  t.match(describeConfig({ METRICS_TOKEN: 'a-scrape-token-of-24-chs', OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc' }).join('\n'), /METRICS_TOKEN\s+\*\*\*\*[\s\S]*OTEL_EXPORTER_OTLP_HEADERS\s+\*\*\*\*/, 'both secrets masked')
+})
