@@ -45,6 +45,8 @@ export interface DatabaseHandle {
   readonly db: Db
   readonly tenantDb: Db
   readonly pool: pg.Pool
+  /** Both pools by name, for their connection counts (metrics). */
+  readonly pools: { readonly platform: pg.Pool; readonly tenant: pg.Pool }
   close(): Promise<void>
 }
 
@@ -92,6 +94,7 @@ export function connectDatabase (connectionString: string, options: ConnectOptio
     db,
     tenantDb,
     pool: tenantPool,
+    pools: { platform: platformPool, tenant: tenantPool },
     close: async () => {
       await Promise.all([db.destroy(), tenantDb.destroy()])
       // Kysely ends only a pool it ran a query through. One used directly (the RLS check at

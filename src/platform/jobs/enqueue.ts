@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto'
 import { fromKysely } from 'pg-boss'
 import type { Executor } from '../db/database.ts'
+import type { JobMetrics } from '../observability/metrics.ts'
+import { activeTraceParent } from '../observability/tracing.ts'
 import { toJson, type JsonObject } from '../db/json.ts'
 import { ValidationError } from '../errors.ts'
 import type { PgBoss } from './boss.ts'
@@ -39,6 +41,7 @@ export interface EnqueueResult {
 export interface EnqueueDeps {
   boss: PgBoss
   registry: JobRegistry
+  metrics: JobMetrics
 }
 
 export async function enqueue (deps: EnqueueDeps, executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
@@ -64,6 +67,9 @@ export async function enqueue (deps: EnqueueDeps, executor: Executor, input: Enq
 export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: string, inputs: ReadonlyArray<Omit<EnqueueInput, 'type'>>): Promise<EnqueueResult[]> {
   if (inputs.length === 0) return []
   const jobType = deps.registry.require(type)
+  // The span enqueueing (a request, or the step of a parent job), continued by the worker
+  // that runs the jobs; null while tracing is off.
+  const traceParent = activeTraceParent() ?? null
   const prepared = inputs.map((input) => {
     const maxRetries = input.maxRetries ?? jobType.options.retryLimit
     if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 50) throw new ValidationError('maxRetries must be an integer between 0 and 50.', 'max_retries')
@@ -87,6 +93,7 @@ export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: 
       parent_job_id: p.parentJobId ?? null,
       schedule_id: p.scheduleId ?? null,
       trace_id: p.traceId,
+      trace_parent: traceParent,
       idempotency_key: p.idempotencyKey ?? null,
     })))
       .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
@@ -115,6 +122,9 @@ export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: 
         retryLimit: p.maxRetries,
         ...(p.runAt !== undefined && { startAfter: p.runAt }),
       })), { db: fromKysely(trx) })
+      // Counted when written: if a caller's transaction rolls back afterwards, the count
+      // stays (nothing tells us of the rollback). The job table is the exact record.
+      deps.metrics.enqueued(type, fresh.length)
     }
     const results: EnqueueResult[] = []
     for (const p of prepared) {

@@ -11,6 +11,7 @@ import { recordEvent } from './events.ts'
 import { findJob, listJobEvents, listJobs, type JobFilter } from './job.repository.ts'
 import type { Job, JobEvent } from './job.table.ts'
 import type { JobRegistry } from './registry.ts'
+import { NO_JOB_METRICS, type JobMetrics } from '../observability/metrics.ts'
 
 export interface QueueRetention {
   /** JOB_RETENTION_DAYS: how long our job table keeps a finished job. */
@@ -45,12 +46,15 @@ export class JobPlatform {
   readonly tenantDb: Db
   readonly boss: PgBoss
   readonly registry: JobRegistry
+  /** Where this process counts its enqueues and (with a worker) its attempts. */
+  readonly metrics: JobMetrics
 
-  constructor (deps: { db: Db; tenantDb: Db; boss: PgBoss; registry: JobRegistry }) {
+  constructor (deps: { db: Db; tenantDb: Db; boss: PgBoss; registry: JobRegistry; metrics?: JobMetrics }) {
     this.db = deps.db
     this.tenantDb = deps.tenantDb
     this.boss = deps.boss
     this.registry = deps.registry
+    this.metrics = deps.metrics ?? NO_JOB_METRICS
   }
 
   /**
@@ -81,11 +85,11 @@ export class JobPlatform {
   }
 
   enqueue (executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
-    return enqueue({ boss: this.boss, registry: this.registry }, executor, input)
+    return enqueue({ boss: this.boss, registry: this.registry, metrics: this.metrics }, executor, input)
   }
 
   enqueueMany (executor: Executor, type: string, inputs: ReadonlyArray<Omit<EnqueueInput, 'type'>>): Promise<EnqueueResult[]> {
-    return enqueueMany({ boss: this.boss, registry: this.registry }, executor, type, inputs)
+    return enqueueMany({ boss: this.boss, registry: this.registry, metrics: this.metrics }, executor, type, inputs)
   }
 
   async get (id: string, tenantId?: string | null): Promise<Job> {

@@ -42,6 +42,7 @@ export class JobWorker {
       authorizer: options.authorizer,
       logger,
       enqueue: (executor, input) => platform.enqueue(executor, input),
+      metrics: platform.metrics,
     }, options)
     this.#listener = new CancelListener(options.connectionString, (jobId) => {
       if (this.runner.abort(jobId)) logger.info({ job_id: jobId }, 'running job cancelled')
@@ -65,7 +66,7 @@ export class JobWorker {
 
   async #sweep (): Promise<void> {
     try {
-      const swept = await sweepOrphanedJobs(this.#platform.db)
+      const swept = await sweepOrphanedJobs(this.#platform.db, undefined, this.#platform.metrics)
       if (swept > 0) this.#logger.warn({ swept }, 'reconciled jobs whose delivery moved on without a recorded outcome')
       await this.#schedules.reconcile()
       // Rate-limit windows older than a day are dead weight; every few minutes is plenty.
