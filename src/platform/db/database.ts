@@ -9,6 +9,7 @@ import type { WorklogTables } from '../../modules/worklog/worklog.table.ts'
 import type { GamificationTables } from '../../modules/gamification/gamification.table.ts'
 import type { ReportsTables } from '../../modules/reports/reports.table.ts'
 import type { SkillsTables } from '../../modules/skills/skills.table.ts'
+import { withPreparedStatements } from './prepared-statements.ts'
 
 export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables {}
 
@@ -88,8 +89,8 @@ export function connectDatabase (connectionString: string, options: ConnectOptio
   const onConnectionLost = options.onConnectionLost ?? (() => {})
   const platformPool = pool(connectionString, max, `${name}:platform`, onConnectionLost, '-c app.platform=on')
   const tenantPool = pool(connectionString, max, `${name}:tenant`, onConnectionLost)
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: platformPool }) })
-  const tenantDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: tenantPool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(platformPool) }) })
+  const tenantDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(tenantPool) }) })
   return {
     db,
     tenantDb,

@@ -123,4 +123,7 @@ export const WorklogListQuery = Type.Object({
 }, { additionalProperties: false })
 export type WorklogListQuery = Static<typeof WorklogListQuery>
 
-export const WorklogPage = PageOf(WorklogOut)
+export const WorklogPage = Type.Object({
+  ...PageOf(WorklogOut).properties,
+  count_capped: Type.Optional(Type.Literal(true, { description: 'Present when more entries match than were counted: `count` is then a lower bound (1,000 past this page), and `next` still leads on.' })),
+})

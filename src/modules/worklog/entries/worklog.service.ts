@@ -81,8 +81,8 @@ export function worklogView (row: WorklogListRow): WorklogOut {
 export async function listWorklogPage (trx: Trx, actor: Actor, filter: WorklogFilter, page: { ordering?: WorklogOrdering; limit: number; offset: number }) {
   // With a search and no explicit ordering, the best matches come first.
   const ordering = page.ordering ?? (filter.search !== undefined ? '-rank' : '-occurred_on')
-  const { rows, total } = await listWorklogs(trx, actor.tenantId, filter, { ordering, limit: page.limit, offset: page.offset })
-  return { results: rows.map(worklogView), total }
+  const { rows, total, capped } = await listWorklogs(trx, actor.tenantId, filter, { ordering, limit: page.limit, offset: page.offset })
+  return { results: rows.map(worklogView), total, capped }
 }
 
 export async function getWorklog (trx: Trx, actor: Actor, id: string): Promise<WorklogOut> {
