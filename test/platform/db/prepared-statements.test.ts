@@ -5,12 +5,11 @@ import { withPreparedStatements } from '../../../src/platform/db/prepared-statem
 import { createTestDatabase, type Teardown } from '../../helpers/database.ts'
 
 // One connection, so every statement below runs on the session whose
-// pg_prepared_statements the test reads.
+// pg_prepared_statements the test reads. Closed by the test itself, before the
+// database's teardown drops it (a drop terminates connections still open).
 async function oneConnection (t: Teardown, limit?: number): Promise<Kysely<object>> {
   const url = await createTestDatabase(t)
-  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: withPreparedStatements(new pg.Pool({ connectionString: url, max: 1 }), limit) }) })
-  t.teardown(() => db.destroy())
-  return db
+  return new Kysely<object>({ dialect: new PostgresDialect({ pool: withPreparedStatements(new pg.Pool({ connectionString: url, max: 1 }), limit) }) })
 }
 
 async function preparedTexts (db: Kysely<object>): Promise<string[]> {
@@ -28,6 +27,7 @@ t.test('a data statement is prepared once per connection and reused with new par
     'SELECT $1::int + 1 AS n',
     "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'k\\_%' ORDER BY statement",
   ], 'one statement for the three executions (and the listing itself, also a SELECT)')
+  await db.destroy()
 })
 
 t.test('transaction control is not prepared, and a transaction still rolls back', async (t) => {
@@ -44,6 +44,7 @@ t.test('transaction control is not prepared, and a transaction still rolls back'
   const texts = await preparedTexts(db)
   t.notOk(texts.some((text) => /^(begin|commit|rollback|create)/i.test(text)), 'BEGIN, COMMIT, ROLLBACK and DDL run unnamed')
   t.same(texts.filter((text) => text.startsWith('INSERT')), ["INSERT INTO note VALUES ('kept')", "INSERT INTO note VALUES ('undone')"])
+  await db.destroy()
 })
 
 t.test('past its limit a connection runs new texts unnamed instead of preparing more', async (t) => {
@@ -51,4 +52,5 @@ t.test('past its limit a connection runs new texts unnamed instead of preparing 
   for (const n of [1, 2, 3, 4]) await sql.raw(`SELECT ${n} AS n`).execute(db)
   t.same(await preparedTexts(db), ['SELECT 1 AS n', 'SELECT 2 AS n'], 'only the first two texts were prepared')
   t.same((await sql.raw<{ n: number }>('SELECT 4 AS n').execute(db)).rows, [{ n: 4 }], 'a text past the limit still runs')
+  await db.destroy()
 })
