@@ -102,10 +102,18 @@ export async function tenantBilling (executor: Executor, tenantId: string): Prom
   return executor.selectFrom('tenant').select(['name', 'stripe_customer_id', 'billing_plan']).where('id', '=', tenantId).executeTakeFirst()
 }
 
-/** The first customer seen pays for the tenant from then on; a later one does not replace it. */
+/**
+ * The first customer seen pays for the tenant from then on; a later one does not replace
+ * it, and a customer already paying for another tenant is not linked twice (a customer
+ * names one tenant, or invoices could not find theirs). Two events racing to link one
+ * customer to two tenants: the loser's transaction fails on the unique key, Stripe
+ * redelivers, and the redelivery finds the link made.
+ */
 export async function keepCustomer (executor: Executor, tenantId: string, customerId: string): Promise<void> {
   await executor.updateTable('tenant').set({ stripe_customer_id: customerId, updated_at: new Date() })
-    .where('id', '=', tenantId).where('stripe_customer_id', 'is', null).execute()
+    .where('id', '=', tenantId).where('stripe_customer_id', 'is', null)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tenant as other').select('other.id').where('other.stripe_customer_id', '=', customerId))))
+    .execute()
 }
 
 export async function setPlan (executor: Executor, tenantId: string, plan: string | null): Promise<void> {
