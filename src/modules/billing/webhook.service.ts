@@ -119,8 +119,18 @@ async function checkoutPaid (trx: Executor, eventId: string, session: Stripe.Che
   })
 }
 
+/**
+ * Fields an invoice carried before Stripe moved them (under `parent`, into `payments`):
+ * a webhook endpoint pinned to an older API version still sends them there.
+ */
+interface OlderInvoiceFields {
+  subscription_details?: { metadata?: Record<string, string> | null } | null
+  payment_intent?: string | { id: string } | null
+}
+
 async function invoicePaid (trx: Executor, eventId: string, invoice: Stripe.Invoice): Promise<Applied> {
-  const metadata = invoice.parent?.subscription_details?.metadata ?? {}
+  const older = invoice as Stripe.Invoice & OlderInvoiceFields
+  const metadata = invoice.parent?.subscription_details?.metadata ?? older.subscription_details?.metadata ?? {}
   const customer = idOf(invoice.customer)
   const tenantId = await knownTenant(trx, metadata.tenant_id) ?? (customer === undefined ? undefined : await tenantOfCustomer(trx, customer))
   if (tenantId === undefined) return ignored(null, 'neither the subscription\'s metadata.tenant_id nor the customer names a tenant of this server')
@@ -129,7 +139,7 @@ async function invoicePaid (trx: Executor, eventId: string, invoice: Stripe.Invo
   if (plan !== undefined) await setPlan(trx, tenantId, plan)
   const credits = creditsOf(metadata.credits)
   if (credits === undefined) return ignored(tenantId, 'the invoice\'s subscription carries no metadata.credits')
-  const paymentIntent = (invoice.payments?.data ?? []).map((p) => idOf(p.payment.payment_intent)).find((id) => id !== undefined)
+  const paymentIntent = (invoice.payments?.data ?? []).map((p) => idOf(p.payment.payment_intent)).find((id) => id !== undefined) ?? idOf(older.payment_intent)
   return grantPurchase(trx, {
     tenantId,
     credits,

@@ -262,11 +262,22 @@ t.test('a plan: each paid invoice grants its credits once; the subscription endi
   t.same(byCustomer.json().outcome, 'granted 2000 credits', 'an invoice without the tenant in its metadata finds it by customer')
   const noCredits = await deliver(app, signed(invoicePaid('evt_inv_3', { id: 'in_3', tenantId: owner.tenantId, credits: 0, customer: 'cus_team' })))
   t.same(noCredits.json().outcome, 'ignored: the invoice\'s subscription carries no metadata.credits')
-  t.same(await balanceOf(app, owner.headers), { available: 4000, reserved: 0 })
+  // An endpoint pinned to an older API version sends the metadata and PaymentIntent where they used to be.
+  const older = await deliver(app, signed({
+    id: 'evt_inv_old',
+    object: 'event',
+    created: 1_796_000_050,
+    livemode: false,
+    type: 'invoice.paid',
+    data: { object: { id: 'in_old', object: 'invoice', customer: 'cus_team', payment_intent: 'pi_old', subscription_details: { metadata: { tenant_id: owner.tenantId, credits: '2000' } } } },
+  }))
+  t.same(older.json().outcome, 'granted 2000 credits')
+  t.same(await balanceOf(app, owner.headers), { available: 6000, reserved: 0 })
   const purchase = await services.database.db.selectFrom('credit_entry').select(['stripe_object', 'payment_intent', 'stripe_event_id']).where('kind', '=', 'purchase').orderBy('id').execute()
   t.same(purchase, [
     { stripe_object: 'in_1', payment_intent: 'pi_for_in_1', stripe_event_id: 'evt_inv_1' },
     { stripe_object: 'in_2', payment_intent: 'pi_for_in_2', stripe_event_id: 'evt_inv_2' },
+    { stripe_object: 'in_old', payment_intent: 'pi_old', stripe_event_id: 'evt_inv_old' },
   ])
 
   const ended = await deliver(app, signed({
@@ -278,7 +289,7 @@ t.test('a plan: each paid invoice grants its credits once; the subscription endi
     data: { object: { id: 'sub_test_1', object: 'subscription', customer: 'cus_team', metadata: { tenant_id: owner.tenantId } } },
   }))
   t.same(ended.json().outcome, 'subscription ended; plan cleared (credits already granted stay)')
-  t.match((await app.inject({ method: 'GET', url: '/api/billing/', headers: owner.headers })).json(), { plan: null, available: 4000 })
+  t.match((await app.inject({ method: 'GET', url: '/api/billing/', headers: owner.headers })).json(), { plan: null, available: 6000 })
 })
 
 t.test('staff grant and adjust credits under /system/billing/, audited; nothing below zero', async (t) => {
