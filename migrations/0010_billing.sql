@@ -23,6 +23,8 @@ CREATE TABLE credit_balance (
 COMMENT ON TABLE credit_balance IS 'A tenant''s credits: the sums of its credit_entry deltas, moved only by the ledger''s trigger in the same statement as the entry. No row: nothing ever happened (0 and 0).';
 COMMENT ON COLUMN credit_balance.available IS 'Credits free to spend = sum(credit_entry.available_delta). Never negative: a reserve or refund that would overdraw fails.';
 COMMENT ON COLUMN credit_balance.reserved IS 'Credits held for running AI jobs = sum(credit_entry.reserved_delta); each hold is one open credit_reservation.';
+COMMENT ON COLUMN credit_balance.tenant_id IS 'The tenant whose credits these are (one row each).';
+COMMENT ON COLUMN credit_balance.updated_at IS 'When the last ledger entry moved it.';
 
 CREATE TABLE credit_entry (
   tenant_id          uuid NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
@@ -63,6 +65,12 @@ COMMENT ON COLUMN credit_entry.job_id IS 'The job a reserve, capture or release 
 COMMENT ON COLUMN credit_entry.stripe_object IS 'The Stripe object behind a purchase or refund (cs_… checkout session, in_… invoice, ch_… charge).';
 COMMENT ON COLUMN credit_entry.stripe_event_id IS 'The Stripe event (evt_…) that brought the entry (stripe_event.id).';
 COMMENT ON COLUMN credit_entry.payment_intent IS 'The PaymentIntent (pi_…) that paid a purchase, and that a refund''s charge belongs to: how a refund finds what it reverses.';
+COMMENT ON COLUMN credit_entry.tenant_id IS 'The tenant whose credits moved.';
+COMMENT ON COLUMN credit_entry.id IS 'Order of entry within the ledger.';
+COMMENT ON COLUMN credit_entry.created_at IS 'When the entry was written (the transaction''s time).';
+COMMENT ON INDEX credit_entry_created_idx IS 'A tenant''s ledger newest first (GET /api/billing/ledger/).';
+COMMENT ON INDEX credit_entry_payment_intent_idx IS 'The purchase a refund reverses, and refunds already taken for it.';
+COMMENT ON INDEX credit_entry_day_idx IS 'Time ranges over the whole ledger (ops.credit_ledger_daily) at a fraction of a B-tree''s size.';
 COMMENT ON COLUMN credit_entry.staff_user_id IS 'The staff user behind a grant or adjustment, by id only (no foreign key, like job_id); NULL from the CLI.';
 
 -- The only writer of credit_balance. pg_trigger_depth() tells this trigger's own writes
@@ -85,6 +93,7 @@ $$;
 COMMENT ON FUNCTION credit_entry_apply() IS 'Moves credit_balance by a new credit_entry''s deltas in the same statement; a CHECK on the balance makes an overdraft fail the insert.';
 CREATE TRIGGER credit_entry_apply AFTER INSERT ON credit_entry
   FOR EACH ROW EXECUTE FUNCTION credit_entry_apply();
+COMMENT ON TRIGGER credit_entry_apply ON credit_entry IS 'Keeps credit_balance equal to the ledger''s sums.';
 
 CREATE FUNCTION credit_balance_guard() RETURNS trigger
   LANGUAGE plpgsql
@@ -100,6 +109,7 @@ $$;
 COMMENT ON FUNCTION credit_balance_guard() IS 'Refuses writes to credit_balance that do not come from the ledger trigger, so the balance always equals the ledger sum.';
 CREATE TRIGGER credit_balance_guard BEFORE INSERT OR UPDATE ON credit_balance
   FOR EACH ROW EXECUTE FUNCTION credit_balance_guard();
+COMMENT ON TRIGGER credit_balance_guard ON credit_balance IS 'Only credit_entry_apply writes balances.';
 
 CREATE FUNCTION credit_entry_immutable() RETURNS trigger
   LANGUAGE plpgsql
@@ -116,6 +126,7 @@ $$;
 COMMENT ON FUNCTION credit_entry_immutable() IS 'Refuses UPDATE and DELETE on credit_entry, except deletes cascading from a removed tenant.';
 CREATE TRIGGER credit_entry_immutable BEFORE UPDATE OR DELETE ON credit_entry
   FOR EACH ROW EXECUTE FUNCTION credit_entry_immutable();
+COMMENT ON TRIGGER credit_entry_immutable ON credit_entry IS 'The ledger is append-only.';
 
 CREATE TABLE credit_reservation (
   tenant_id    uuid NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
@@ -131,6 +142,12 @@ CREATE TABLE credit_reservation (
 CREATE UNIQUE INDEX credit_reservation_job_idx ON credit_reservation (job_id);
 CREATE INDEX credit_reservation_open_idx ON credit_reservation (reserved_at) WHERE settled_at IS NULL;
 COMMENT ON TABLE credit_reservation IS 'One hold per paid job (keyed by the job, so a retry holds nothing more): open until the job ends, then settled by its capture and release entries. The sweep settles holds of jobs that ended without it or are gone.';
+COMMENT ON COLUMN credit_reservation.tenant_id IS 'The tenant whose credits are held.';
+COMMENT ON COLUMN credit_reservation.job_id IS 'The paid job, by id only (no foreign key): a hold outlives a pruned job until the sweep settles it.';
+COMMENT ON COLUMN credit_reservation.job_type IS 'The job''s type, for the ledger''s reasons and for operators.';
+COMMENT ON COLUMN credit_reservation.reserved_at IS 'When the job''s first attempt held the credits.';
+COMMENT ON INDEX credit_reservation_job_idx IS 'One hold per job: a retry or a second delivery finds it.';
+COMMENT ON INDEX credit_reservation_open_idx IS 'Open holds, for the sweep and ops.billing_balances.';
 COMMENT ON COLUMN credit_reservation.amount IS 'Credits held: the estimate of the job type (CREDITS_PER_1K_TOKENS or the model''s price), at least CREDITS_MIN_PER_JOB.';
 COMMENT ON COLUMN credit_reservation.captured IS 'Credits the job used, out of amount (the rest went back); 0 for a job that did not succeed. NULL while open.';
 COMMENT ON COLUMN credit_reservation.settled_at IS 'When the hold was captured and released; NULL while the job may still run.';
@@ -148,6 +165,11 @@ CREATE TABLE stripe_event (
 );
 CREATE INDEX stripe_event_pending_idx ON stripe_event ((payload #>> '{data,object,payment_intent}')) WHERE processed_at IS NULL;
 COMMENT ON TABLE stripe_event IS 'Every verified Stripe webhook event, once (its id is the key): a replayed event finds its row and changes nothing. Unknown types are kept and acknowledged.';
+COMMENT ON COLUMN stripe_event.id IS 'Stripe''s event id (evt_…): unique, so each event is recorded and acted on once.';
+COMMENT ON COLUMN stripe_event.type IS 'Stripe''s event type, e.g. checkout.session.completed.';
+COMMENT ON COLUMN stripe_event.livemode IS 'False for events from Stripe''s test mode.';
+COMMENT ON COLUMN stripe_event.received_at IS 'When the webhook first received it.';
+COMMENT ON INDEX stripe_event_pending_idx IS 'Refund events waiting for their purchase, by PaymentIntent.';
 COMMENT ON COLUMN stripe_event.tenant_id IS 'The tenant the event concerned, once known (client_reference_id, subscription metadata or the purchase a refund reverses).';
 COMMENT ON COLUMN stripe_event.payload IS 'The event as Stripe signed it.';
 COMMENT ON COLUMN stripe_event.created_at IS 'When Stripe created the event (its `created`).';

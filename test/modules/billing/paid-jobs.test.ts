@@ -55,6 +55,12 @@ async function setup (t: Tap, env: Record<string, string> | 'billing off', worke
     retryDelay: 1,
     retryBackoff: false,
     payload: Type.Object({ fail_attempts: Type.Optional(Type.Integer()), wait: Type.Optional(Type.Boolean()) }),
+  }).register('test.paid_slow', paidWorkflow(provider), {
+    // Outlives its expiry: pg-boss ends the attempt, and with no retry left, the job.
+    credits: { estimatedTokens: 5000 },
+    expireInSeconds: 1,
+    retryLimit: 0,
+    payload: Type.Object({ wait: Type.Boolean() }),
   })
   const services = await startTestServices(t, { worker, registry, ...(env !== 'billing off' && { env }) })
   const app = await buildTestApp(t, services)
@@ -160,7 +166,7 @@ function signedRequest (event: object) {
   return { payload, headers }
 }
 
-t.test('a retried job holds once and is charged for the tokens of every attempt; a failure or a cancellation charges nothing', async (t) => {
+t.test('a retried job holds once and is charged for the tokens of every attempt; a failure, a cancellation or an expiry charges nothing', async (t) => {
   const s = await billedSetup(t)
   const { alice, services } = s
   await grant(s, 20)
@@ -190,6 +196,12 @@ t.test('a retried job holds once and is charged for the tokens of every attempt;
   }, 10_000, 'the workflow to stop')
   t.ok(events.includes('job cancelled'))
   t.same(await movesOf(services, waiting.id), [['reserve', 5], ['release', 5]], 'the runner\'s own settling after the stop finds nothing more to do')
+
+  const { job: slow } = await services.jobs.enqueue(services.database.db, { ...as, type: 'test.paid_slow', payload: { wait: true } })
+  const expired = await finished(services, slow.id)
+  t.same({ status: expired.status, error: expired.error }, { status: 'failed', error: 'This operation was aborted' }, 'the attempt outlived expireInSeconds')
+  t.same(await movesOf(services, slow.id), [['reserve', 5], ['release', 5]], 'an expired job gives its hold back')
+  t.same(await balance(services, alice.tenantId), { available: 17, reserved: 0 })
 })
 
 t.test('holds of a job whose worker died or that is gone are released by the worker\'s sweep; a queued job keeps its hold', async (t) => {
