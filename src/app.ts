@@ -46,6 +46,8 @@ import { worklogRoutes } from './modules/worklog/index.ts'
 import type { ServiceMetrics } from './platform/observability/metrics.ts'
 import { installHttpMetrics, installRequestTracing } from './platform/observability/http-telemetry.ts'
 import { metricsRoute, METRICS_PATH, type MetricsAccess } from './platform/observability/metrics-endpoint.ts'
+import { billingRoutes, billingStaffRoutes } from './modules/billing/billing.routes.ts'
+import { createStripeClient } from './modules/billing/stripe.ts'
 
 export interface AppDeps {
   config: Config
@@ -155,8 +157,16 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(scheduleRoutes, { db: deps.db, tenantDb: deps.tenantDb, schedules: deps.schedules })
   await app.register(gamificationRoutes, { tenantDb: deps.tenantDb, db: deps.db, clock })
   await app.register(worklogRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs, autoAnalyze: deps.config.workflows.autoAnalyze, storage: deps.storage, maxUploadBytes: deps.config.maxUploadBytes })
+  const stripe = deps.config.billing.stripe
+  await app.register(billingRoutes, {
+    db: deps.db,
+    tenantDb: deps.tenantDb,
+    billing: { settings: deps.config.billing, stripe: stripe === undefined ? undefined : createStripeClient(stripe) },
+    clock,
+  })
   if (deps.config.systemDashboardEnabled) {
     await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness })
+    await app.register(billingStaffRoutes, { db: deps.db })
   }
   return app
 }

@@ -85,6 +85,17 @@ export const SETTINGS = {
   AUDIT_RETENTION_DAYS: { kind: 'int', default: '365', help: 'auth_event (audit log) rows older than this many days are deleted.' },
   CLEANUP_CRON: { kind: 'string', default: '30 3 * * *', help: 'When system.cleanup runs (5-field cron or @daily…, UTC); applied to its schedule at every worker start.' },
   CLEANUP_BATCH_SIZE: { kind: 'int', default: '2000', help: 'Rows deleted per statement (each its own short transaction) by system.cleanup.' },
+  BILLING_ENABLED: { kind: 'bool', help: 'Credits billing (docs/billing.md): AI jobs reserve credits and fail without them. Unset: on exactly when STRIPE_SECRET_KEY is set; `true` without Stripe means credits come from staff grants only.' },
+  STRIPE_SECRET_KEY: { kind: 'string', secret: true, help: 'Stripe API key (sk_…) for Checkout and the billing portal. Unset: no payments (and, unless BILLING_ENABLED=true, no billing).' },
+  STRIPE_PUBLISHABLE_KEY: { kind: 'string', help: 'Stripe publishable key (pk_…), handed to the SPA by GET /api/billing/.' },
+  STRIPE_WEBHOOK_SECRET: { kind: 'string', secret: true, help: 'Signing secret (whsec_…) of the webhook endpoint /api/billing/webhook/; required with STRIPE_SECRET_KEY.' },
+  STRIPE_API_BASE: { kind: 'url', help: 'Where the Stripe client sends API calls (e.g. http://localhost:12111 for stripe-mock). Unset: Stripe\'s own API.' },
+  BILLING_RETURN_URL: { kind: 'url', help: 'Where Stripe sends people back after Checkout (with ?checkout=success or ?checkout=cancelled) and from the billing portal; required with STRIPE_SECRET_KEY.' },
+  BILLING_PACKS: { kind: 'list', default: '', help: 'Credit packs for sale, comma-separated `id:credits:price_…` (a one-time Stripe Price), e.g. `starter:1000:price_123`.' },
+  BILLING_PLANS: { kind: 'list', default: '', help: 'Subscription plans, comma-separated `id:credits:price_…` (a recurring Stripe Price); each paid invoice grants the credits.' },
+  CREDITS_PER_1K_TOKENS: { kind: 'string', help: 'Credits one job spends per 1,000 tokens (prompt + completion; decimals allowed). Unset: the LLM call\'s estimated USD cost at CREDITS_PER_USD.' },
+  CREDITS_PER_USD: { kind: 'int', default: '100', help: 'Credits per US dollar of estimated LLM cost when CREDITS_PER_1K_TOKENS is unset (100: a credit is a cent).' },
+  CREDITS_MIN_PER_JOB: { kind: 'int', default: '1', help: 'The least an AI job costs, however few tokens it used (also what a free, self-hosted model costs a job).' },
 } as const satisfies Record<string, Setting>
 
 export type SettingName = keyof typeof SETTINGS
@@ -154,6 +165,7 @@ export interface Config {
     readonly model: string | undefined
     readonly timeoutMs: number
   }
+  readonly billing: BillingSettings
   /** What system.cleanup deletes, and when; the ledgers (llm_call, XP) are never pruned. */
   readonly retention: {
     readonly jobDays: number
@@ -174,6 +186,34 @@ export interface ObservabilitySettings {
     readonly endpoint: string | undefined
     readonly headers: Readonly<Record<string, string>>
     readonly serviceName: string
+  }
+}
+
+/** A credit pack or plan on sale: its id, the credits one purchase (or paid invoice) grants, and its Stripe Price. */
+export interface CreditOffer {
+  readonly id: string
+  readonly credits: number
+  readonly price: string
+}
+
+/** BILLING_*, STRIPE_* and CREDITS_*: docs/billing.md. */
+export interface BillingSettings {
+  readonly enabled: boolean
+  /** Present when STRIPE_SECRET_KEY is set (then the webhook secret and return URL are too). */
+  readonly stripe: {
+    readonly secretKey: string
+    readonly publishableKey: string | undefined
+    readonly webhookSecret: string
+    readonly apiBase: string | undefined
+    readonly returnUrl: string
+  } | undefined
+  readonly packs: readonly CreditOffer[]
+  readonly plans: readonly CreditOffer[]
+  readonly pricing: {
+    /** CREDITS_PER_1K_TOKENS; undefined: priced by the LLM call's estimated cost. */
+    readonly perThousandTokens: number | undefined
+    readonly perUsd: number
+    readonly minPerJob: number
   }
 }
 
@@ -318,6 +358,7 @@ export function loadConfig (env: Env = process.env): Config {
     maxUploadBytes,
     workflows: { autoChain: r.bool('WORKFLOW_AUTO_CHAIN'), autoAnalyze: r.bool('WORKLOG_AUTO_ANALYZE') },
     llm,
+    billing: readBilling(r),
     retention: readRetention(r),
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems)
@@ -435,6 +476,54 @@ function readObservability (r: Reader): ObservabilitySettings {
     metricsToken,
     workerMetricsPort,
     tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT'), headers, serviceName: r.string('OTEL_SERVICE_NAME') ?? 'afterresume' },
+  }
+}
+
+const OFFER = /^([a-z0-9][a-z0-9_-]{0,63}):(\d{1,9}):(price_[A-Za-z0-9_]{1,200})$/
+
+function readOffers (r: Reader, name: 'BILLING_PACKS' | 'BILLING_PLANS'): CreditOffer[] {
+  const offers: CreditOffer[] = []
+  for (const item of r.list(name)) {
+    const match = OFFER.exec(item)
+    if (match === null || Number(match[2]) < 1) {
+      r.problems.push(`${name}: "${item}" must look like id:credits:price_… (lower-case id, credits at least 1, a Stripe Price id).`)
+      continue
+    }
+    if (offers.some((o) => o.id === match[1])) r.problems.push(`${name}: "${match[1]}" is listed twice.`)
+    offers.push({ id: match[1]!, credits: Number(match[2]), price: match[3]! })
+  }
+  return offers
+}
+
+function readBilling (r: Reader): BillingSettings {
+  const secretKey = r.string('STRIPE_SECRET_KEY')
+  const webhookSecret = r.string('STRIPE_WEBHOOK_SECRET')
+  const returnUrl = r.url('BILLING_RETURN_URL')
+  const apiBase = r.url('STRIPE_API_BASE')
+  // Unset is not false: a Stripe key alone turns billing on.
+  const enabled = r.raw('BILLING_ENABLED') === undefined ? secretKey !== undefined : r.bool('BILLING_ENABLED')
+  if (secretKey !== undefined) {
+    // Without the webhook nothing bought would ever arrive; without a return URL Checkout cannot start.
+    if (webhookSecret === undefined) r.problems.push('STRIPE_SECRET_KEY is set, so STRIPE_WEBHOOK_SECRET is required too (the signing secret of the /api/billing/webhook/ endpoint, whsec_…).')
+    if (returnUrl === undefined) r.problems.push('STRIPE_SECRET_KEY is set, so BILLING_RETURN_URL is required too (where Checkout and the portal send people back).')
+  }
+  const text = r.string('CREDITS_PER_1K_TOKENS')
+  const perThousandTokens = text === undefined ? undefined : Number(text)
+  if (perThousandTokens !== undefined && !(Number.isFinite(perThousandTokens) && perThousandTokens > 0)) {
+    r.problems.push(`CREDITS_PER_1K_TOKENS must be a positive number (got "${text ?? ''}").`)
+  }
+  const perUsd = r.int('CREDITS_PER_USD')
+  if (perUsd < 1) r.problems.push('CREDITS_PER_USD must be at least 1.')
+  const minPerJob = r.int('CREDITS_MIN_PER_JOB')
+  if (minPerJob < 1) r.problems.push('CREDITS_MIN_PER_JOB must be at least 1 (a tenant without credits must not run AI jobs).')
+  return {
+    enabled,
+    stripe: secretKey === undefined
+      ? undefined
+      : { secretKey, publishableKey: r.string('STRIPE_PUBLISHABLE_KEY'), webhookSecret: webhookSecret ?? '', apiBase, returnUrl: returnUrl ?? '' },
+    packs: readOffers(r, 'BILLING_PACKS'),
+    plans: readOffers(r, 'BILLING_PLANS'),
+    pricing: { perThousandTokens, perUsd, minPerJob },
   }
 }
 

@@ -7,6 +7,7 @@
 //   jobs …           enqueue | show | list | cancel | retry | types
 //   schedules …      list | add | remove | enable | disable
 //   cleanup          the retention pass, now (--dry-run counts only)
+//   billing …        grant | adjust | show: a tenant's credits
 import { parseArgs } from 'node:util'
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts'
 import { AppError } from './platform/errors.ts'
@@ -21,6 +22,8 @@ import { NO_REQUEST, recordAuthEvent } from './modules/identity/audit.ts'
 import { ROLES, type Role } from './modules/identity/identity.table.ts'
 import { createInvite } from './modules/identity/invite.service.ts'
 import { seedDemoData } from './modules/worklog/demo/demo-data.ts'
+import { changeCredits, ledgerOf } from './modules/billing/billing.service.ts'
+import { readBalance, tenantBilling } from './modules/billing/billing.repository.ts'
 import { locateDatabase, startServer, startServices, type Services } from './runtime.ts'
 import { runCleanup } from './workflows/system/cleanup.ts'
 
@@ -50,6 +53,11 @@ Schedules
   schedules list
   schedules add NAME --type TYPE --cron CRON [--timezone TZ] [--payload JSON] [--disabled]
   schedules remove|enable|disable ID
+
+Credits (docs/billing.md)
+  billing grant --tenant ID --credits N --reason TEXT [--idempotency-key K]
+  billing adjust --tenant ID --credits=±N --reason TEXT [--idempotency-key K]   (=: a negative N is not a flag)
+  billing show --tenant ID   balance, plan and the last 20 ledger entries
 
 Maintenance
   cleanup [--dry-run]        delete finished jobs, their events and audit events past their
@@ -85,6 +93,7 @@ async function main (argv: string[]): Promise<number> {
     case 'invites': return withServices(config, logger, (services) => invitesCommand(services, rest))
     case 'seed-demo': return withServices(config, logger, (services) => seedDemoCommand(services, rest))
     case 'cleanup': return withServices(config, logger, (services) => cleanupCommand(services, rest))
+    case 'billing': return withServices(config, logger, (services) => billingCommand(services, rest))
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`)
       return 2
@@ -299,6 +308,47 @@ async function cleanupCommand (services: Services, args: string[]): Promise<numb
   const { retention } = services.config
   print(await runCleanup(services.database.db, retention, { dryRun: values['dry-run'] === true }))
   return 0
+}
+
+/** Staff work on credits from the operator's shell: ledgered and audited like the /system/ API (by: cli). */
+async function billingCommand (services: Services, args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  const { values } = parseArgs({
+    args: rest,
+    options: { tenant: { type: 'string' }, credits: { type: 'string' }, reason: { type: 'string' }, 'idempotency-key': { type: 'string' } },
+  })
+  const tenantId = values.tenant
+  if (tenantId === undefined || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) throw new UsageError(`billing ${sub ?? ''} needs --tenant with a tenant id (UUID).`)
+  const db = services.database.db
+  switch (sub) {
+    case 'grant':
+    case 'adjust': {
+      const credits = Number(values.credits)
+      if (values.credits === undefined || !Number.isSafeInteger(credits) || credits === 0 || (sub === 'grant' && credits < 0)) {
+        throw new UsageError(`--credits must be a whole number${sub === 'grant' ? ' above 0' : ' other than 0 (negative takes credits away)'}.`)
+      }
+      if (values.reason === undefined || values.reason.trim() === '') throw new UsageError(`billing ${sub} needs --reason (it is kept in the ledger and the audit log).`)
+      print(await changeCredits(db, {
+        tenantId,
+        kind: sub === 'grant' ? 'grant' : 'adjustment',
+        credits,
+        reason: values.reason.trim(),
+        staffUserId: null,
+        ...(values['idempotency-key'] !== undefined && { idempotencyKey: values['idempotency-key'] }),
+        actor: { by: 'cli' },
+      }, NO_REQUEST))
+      return 0
+    }
+    case 'show': {
+      const tenant = await tenantBilling(db, tenantId)
+      if (tenant === undefined) throw new UsageError(`No tenant ${tenantId}.`)
+      const { entries } = await ledgerOf(db, tenantId, { limit: 20, offset: 0 })
+      print({ tenant_id: tenantId, name: tenant.name, plan: tenant.billing_plan, stripe_customer_id: tenant.stripe_customer_id, ...await readBalance(db, tenantId), entries })
+      return 0
+    }
+    default:
+      throw new UsageError('billing needs one of: grant, adjust, show.')
+  }
 }
 
 function parseDuration (text: string): number {

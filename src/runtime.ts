@@ -23,6 +23,9 @@ import { registerWorkflows } from './workflows/index.ts'
 import { createLlmProvider } from './platform/llm/index.ts'
 import { LocalLlmProvider } from './agents/local.provider.ts'
 import { membershipJobAuthorizer } from './modules/identity/job-authorizer.ts'
+import { billingJobCredits } from './modules/billing/job-credits.ts'
+import { creditPricing } from './modules/billing/pricing.ts'
+import { FREE_OF_CHARGE } from './platform/jobs/credits.ts'
 import { createObjectStore, type ObjectStore } from './platform/storage/index.ts'
 import { ConflictError } from './platform/errors.ts'
 import { listenFailure } from './platform/startup-error.ts'
@@ -119,20 +122,22 @@ export async function startServices (config: Config, url: string, logger: Logger
   boss.on('error', (error) => logger.error({ err: error }, 'pg-boss error'))
   await boss.start()
   const metrics = new ServiceMetrics()
-  const registry = options.registry ?? registerWorkflows(new JobRegistry(), {
-    // Every call a workflow makes to the model is counted and traced here (llm-telemetry.ts).
-    llm: observeLlm(createLlmProvider({
-      provider: config.llm.provider,
-      ...(config.llm.baseUrl !== undefined && { baseUrl: config.llm.baseUrl }),
-      ...(config.llm.apiKey !== undefined && { apiKey: config.llm.apiKey }),
-      ...(config.llm.model !== undefined && { model: config.llm.model }),
-      timeoutMs: config.llm.timeoutMs,
-    }, () => new LocalLlmProvider()), metrics),
-    autoChain: config.workflows.autoChain,
-  }, { storage, retention: config.retention })
+  // Every call a workflow makes to the model is counted and traced here (llm-telemetry.ts).
+  const llm = observeLlm(createLlmProvider({
+    provider: config.llm.provider,
+    ...(config.llm.baseUrl !== undefined && { baseUrl: config.llm.baseUrl }),
+    ...(config.llm.apiKey !== undefined && { apiKey: config.llm.apiKey }),
+    ...(config.llm.model !== undefined && { model: config.llm.model }),
+    timeoutMs: config.llm.timeoutMs,
+  }, () => new LocalLlmProvider()), metrics)
+  const registry = options.registry ?? registerWorkflows(new JobRegistry(), { llm, autoChain: config.workflows.autoChain }, { storage, retention: config.retention })
   metrics.watchPools(database.pools)
   metrics.watchQueueDepth(new CachedQueueDepth(() => readQueueDepth(database.db), { clock: options.clock ?? systemClock }), () => registry.all().map((jobType) => jobType.type))
-  const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry, metrics })
+  // Billing off: paid job types run free, exactly as before billing existed.
+  const credits = config.billing.enabled
+    ? billingJobCredits(database.db, creditPricing(config.billing.pricing, { provider: llm.name, name: llm.model }))
+    : FREE_OF_CHARGE
+  const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry, metrics, credits })
   await jobs.ensureQueues(config.worker.heartbeatSeconds, { finishedJobDays: config.retention.jobDays })
   await ensureFireQueue(boss)
   const schedules = new ScheduleService({ db: database.db, boss, registry, enqueue: (executor, input) => jobs.enqueue(executor, input) })

@@ -55,8 +55,11 @@ declare module '@fastify/jwt' {
 export const TOKEN_ISSUER = 'afterresume'
 export const TOKEN_AUDIENCE = 'afterresume-api'
 export const TENANT_HEADER = 'x-tenant-id'
-/** Reachable without X-Service-Token (seed 000), plus the API's own documentation. */
-const SERVICE_TOKEN_EXEMPT = ['/api/auth/', '/api/healthz', '/api/readyz', '/api/share/', '/api/docs', '/api/openapi.json']
+/**
+ * Reachable without X-Service-Token (seed 000), plus the API's own documentation and
+ * Stripe's webhook (Stripe cannot sign our way; its own signature is checked instead).
+ */
+const SERVICE_TOKEN_EXEMPT = ['/api/auth/', '/api/healthz', '/api/readyz', '/api/share/', '/api/docs', '/api/openapi.json', '/api/billing/webhook']
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A purpose-bound key, so the JWT key and others never share material directly. */

@@ -10,8 +10,9 @@ import type { GamificationTables } from '../../modules/gamification/gamification
 import type { ReportsTables } from '../../modules/reports/reports.table.ts'
 import type { SkillsTables } from '../../modules/skills/skills.table.ts'
 import { withPreparedStatements } from './prepared-statements.ts'
+import type { BillingTables } from '../../modules/billing/billing.table.ts'
 
-export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables {}
+export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables, BillingTables {}
 
 export type Db = Kysely<Database>
 /** A function taking `Executor` works both inside a caller's transaction and on its own. */

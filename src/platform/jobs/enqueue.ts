@@ -10,6 +10,7 @@ import { activeTraceParent } from '../observability/tracing.ts'
 import { toJson, type JsonObject } from '../db/json.ts'
 import { ValidationError } from '../errors.ts'
 import type { PgBoss } from './boss.ts'
+import { InsufficientCreditsError, type JobCredits } from './credits.ts'
 import type { Job, JobTrigger } from './job.table.ts'
 import { assertJobQuota } from './quotas.ts'
 import type { JobRegistry } from './registry.ts'
@@ -42,6 +43,8 @@ export interface EnqueueDeps {
   boss: PgBoss
   registry: JobRegistry
   metrics: JobMetrics
+  /** Asked before paid work a person asks for is queued; absent: nothing is paid. */
+  credits?: JobCredits
 }
 
 export async function enqueue (deps: EnqueueDeps, executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
@@ -80,7 +83,16 @@ export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: 
     for (const p of prepared) {
       if (p.tenantId != null && (p.trigger === undefined || p.trigger === 'api' || p.trigger === 'retry')) counted.set(p.tenantId, (counted.get(p.tenantId) ?? 0) + 1)
     }
-    for (const [tenantId, adding] of counted) await assertJobQuota(trx, tenantId, adding)
+    for (const [tenantId, adding] of counted) {
+      await assertJobQuota(trx, tenantId, adding)
+      // Like the quota, only work a person asks for is refused up front (402): a save's
+      // automatic analysis or a schedule is refused, if at all, when its job runs.
+      const paid = jobType.options.credits
+      if (paid !== undefined && deps.credits !== undefined) {
+        const shortfall = await deps.credits.shortfall(trx, { tenantId, type, estimatedTokens: paid.estimatedTokens, count: adding })
+        if (shortfall !== undefined) throw new InsufficientCreditsError(shortfall)
+      }
+    }
     const inserted = await trx.insertInto('job').values(prepared.map((p) => ({
       id: p.id,
       tenant_id: p.tenantId ?? null,

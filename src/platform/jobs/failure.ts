@@ -13,9 +13,13 @@ import type { JsonObject } from '../db/json.ts'
  * message is shown to the tenant's users: write it for them.
  */
 export class PermanentJobError extends Error {
-  constructor (message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  /** What kind of failure it is, when more is known than "permanent" (e.g. insufficient_credits). */
+  readonly code: string | undefined
+
+  constructor (message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'PermanentJobError'
+    this.code = options?.code
   }
 }
 
@@ -30,7 +34,7 @@ const INTERNAL_EVENT_KEYS = new Set(['stack', 'error_name', 'worker', 'cause'])
 /** The code stored beside a failure's message (job.error_code, event data.error_code). */
 export function failureCode (error: Error): string {
   if (error instanceof PermanentJobError) {
-    return error.cause instanceof LlmError ? error.cause.code : 'permanent_failure'
+    return error.code ?? (error.cause instanceof LlmError ? error.cause.code : 'permanent_failure')
   }
   if (error instanceof AppError || error instanceof LlmError) return error.code
   return INTERNAL_ERROR

@@ -13,6 +13,7 @@ import { withTenant } from '../db/tenant.ts'
 import { toJson, type JsonObject } from '../db/json.ts'
 import type { JobAuthorizer } from './authorizer.ts'
 import type { PgBoss } from './boss.ts'
+import { INSUFFICIENT_CREDITS, type JobCredits } from './credits.ts'
 import type { ExecutionContext, LogOptions } from './context.ts'
 import { countMirroredFailure, mirrorFailure, readDelivery } from './delivery.ts'
 import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
@@ -40,6 +41,8 @@ export interface RunnerDeps {
   registry: JobRegistry
   /** May the user who asked for a job still run it? (The identity module answers.) */
   authorizer: JobAuthorizer
+  /** Can the tenant pay for paid work? (The billing module answers; FREE_OF_CHARGE with billing off.) */
+  credits: JobCredits
   logger: Logger
   enqueue(executor: Executor, input: EnqueueInput): Promise<EnqueueResult>
   /** Attempts, outcomes and pickup latency, counted in this (the worker's) process. */
@@ -196,7 +199,7 @@ export class JobRunner {
     const startedAt = performance.now()
     const ctx = this.#context(job, AbortSignal.any([controller.signal, message.signal]))
     try {
-      await this.#assertStillAllowed(jobType, job)
+      await this.#admit(jobType, job, ctx)
       const result = await jobType.workflow(ctx, job.payload)
       ctx.signal.throwIfAborted()
       return { kind: 'success', job, claim, result, durationMs: performance.now() - startedAt }
@@ -208,12 +211,33 @@ export class JobRunner {
     }
   }
 
-  /** The permission the job type requires, asked again at run time for its user. */
-  async #assertStillAllowed (jobType: JobType, job: Job): Promise<void> {
-    const action = jobType.options.requires
-    if (action === undefined || job.user_id === null || job.tenant_id === null) return
-    const refusal = await this.#deps.authorizer.refusal({ tenantId: job.tenant_id, userId: job.user_id, action })
-    if (refusal !== undefined) throw new PermanentJobError(refusal)
+  /**
+   * What must hold before the workflow runs: its user still has the permission the type
+   * requires, and a paid job has its credits reserved — before any model call, so a
+   * tenant that cannot pay gets no call made. A refusal fails the job for good.
+   */
+  async #admit (jobType: JobType, job: Job, ctx: ExecutionContext): Promise<void> {
+    try {
+      const action = jobType.options.requires
+      if (action !== undefined && job.user_id !== null && job.tenant_id !== null) {
+        const refusal = await this.#deps.authorizer.refusal({ tenantId: job.tenant_id, userId: job.user_id, action })
+        if (refusal !== undefined) throw new PermanentJobError(refusal)
+      }
+      const paid = jobType.options.credits
+      if (paid !== undefined && job.tenant_id !== null) {
+        const refusal = await this.#deps.credits.reserve({ jobId: job.id, tenantId: job.tenant_id, type: job.type, estimatedTokens: paid.estimatedTokens })
+        if (refusal !== undefined) throw new PermanentJobError(refusal, { code: INSUFFICIENT_CREDITS })
+      }
+    } catch (error) {
+      if (error instanceof PermanentJobError && jobType.options.onRefused !== undefined) await jobType.options.onRefused(ctx, job.payload)
+      throw error
+    }
+  }
+
+  /** A paid job's hold, charged and released in the transaction that records its end. */
+  async #settleCredits (executor: Executor, jobType: JobType, job: Job, ending: 'success' | 'ended'): Promise<void> {
+    if (jobType.options.credits === undefined || job.tenant_id === null) return
+    await this.#deps.credits.settle(executor, { jobId: job.id, tenantId: job.tenant_id }, ending)
   }
 
   #context (job: Job, signal: AbortSignal): ExecutionContext {
@@ -291,6 +315,12 @@ export class JobRunner {
         )
         SELECT id FROM recorded`.execute(trx)
       const recorded = new Set(rows.map((r) => r.id))
+      if (jobType.options.credits !== undefined) {
+        // By tenant: two batches settling holds of the same tenants lock their balance
+        // rows in the same order instead of deadlocking.
+        const paid = outcomes.filter((o) => recorded.has(o.job.id)).sort((a, b) => byTenant(a.job, b.job))
+        for (const o of paid) await this.#settleCredits(trx, jobType, o.job, 'success')
+      }
       const discarded = outcomes.filter((o) => !recorded.has(o.job.id))
       await recordEvents(trx, discarded.map((o) => eventFor(o.job, 'warning', 'workflow finished after the job was cancelled; result discarded', { duration_ms: round(o.durationMs) })))
       const settled = outcomes.filter((o) => recorded.has(o.job.id)).map((o) => o.claim)
@@ -310,6 +340,7 @@ export class JobRunner {
       if (current === undefined) return undefined
       if (current.status === 'cancelled' || cancelled) {
         await recordEvent(trx, eventFor(job, 'info', 'workflow stopped after cancellation', { duration_ms: round(outcome.durationMs) }))
+        await this.#settleCredits(trx, jobType, job, 'ended')
         return undefined
       }
       if (current.status !== 'running' && current.status !== 'queued') {
@@ -334,7 +365,10 @@ export class JobRunner {
       }
       await this.#deps.boss.fail(jobType.type, claim, { message: error.message }, { db: fromKysely(trx) })
       const delivery = await readDelivery(trx, jobType.type, job.id)
-      return delivery === undefined ? undefined : mirrorFailure(trx, current, delivery, { message: error.message, code })
+      const status = delivery === undefined ? undefined : await mirrorFailure(trx, current, delivery, { message: error.message, code })
+      // A retry keeps the hold (keyed by the job, it is not reserved again); a final failure returns it.
+      if (status === 'failed') await this.#settleCredits(trx, jobType, job, 'ended')
+      return status
     })
     countMirroredFailure(this.#deps.metrics, jobType.type, settled)
   }
@@ -391,6 +425,13 @@ function pickupSeconds (job: StartedJob): number | undefined {
 function attemptOutcome (outcome: Outcome): AttemptOutcome {
   if (outcome.kind === 'success') return 'success'
   return outcome.error instanceof JobCancelledError ? 'cancelled' : 'failure'
+}
+
+/** The order PostgreSQL sorts uuids in (their hex digits, as lower-case text). */
+function byTenant (a: Job, b: Job): number {
+  const x = a.tenant_id ?? ''
+  const y = b.tenant_id ?? ''
+  return x < y ? -1 : x > y ? 1 : 0
 }
 
 function round (ms: number): number {

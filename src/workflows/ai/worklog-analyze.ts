@@ -13,6 +13,14 @@ import { agentScope } from './agent-context.ts'
 
 export const WorklogAnalyzePayload = Type.Object({ worklog_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false })
 
+/**
+ * The runner refused to start the analysis (no credits, or the user lost the right): the
+ * work log says so, as after a failed analysis, instead of staying `pending` for ever.
+ */
+export async function worklogAnalysisRefused (ctx: ExecutionContext, payload: Record<string, unknown>): Promise<void> {
+  await ctx.inTenant((trx) => markEnrichmentFailed(trx, String(payload.worklog_id)))
+}
+
 export function worklogAnalyze (deps: { llm: LlmProvider; autoChain: boolean }) {
   return async (ctx: ExecutionContext, payload: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const worklogId = String(payload.worklog_id)
