@@ -17,11 +17,11 @@ import type { ExecutionContext, LogOptions } from './context.ts'
 import { mirrorFailure, readDelivery } from './delivery.ts'
 import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
 import { recordEvent, recordEvents } from './events.ts'
-import { failureCode, PermanentJobError } from './failure.ts'
+import { failureCode, PermanentJobError, RetryLaterError } from './failure.ts'
 import type { Job } from './job.table.ts'
 import type { JobRegistry, JobType } from './registry.ts'
 
-export { PermanentJobError } from './failure.ts'
+export { PermanentJobError, RetryLaterError } from './failure.ts'
 
 export class JobCancelledError extends Error {
   constructor (jobId: string) {
@@ -298,6 +298,12 @@ export class JobRunner {
         await sql`UPDATE pgboss.job SET retry_limit = retry_count WHERE name = ${jobType.type} AND id = ${job.id}`.execute(trx)
       }
       await this.#deps.boss.fail(jobType.type, claim, { message: error.message }, { db: fromKysely(trx) })
+      if (error instanceof RetryLaterError) {
+        // pg-boss just planned the retry after the type's backoff; the other server said
+        // when to come back, so the retry starts then instead, sooner or later than that.
+        await sql`UPDATE pgboss.job SET start_after = ${error.retryAt}::timestamptz
+                  WHERE name = ${jobType.type} AND id = ${job.id} AND state = 'retry'`.execute(trx)
+      }
       const delivery = await readDelivery(trx, jobType.type, job.id)
       if (delivery !== undefined) await mirrorFailure(trx, current, delivery, { message: error.message, code })
     })
