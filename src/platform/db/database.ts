@@ -9,8 +9,9 @@ import type { WorklogTables } from '../../modules/worklog/worklog.table.ts'
 import type { GamificationTables } from '../../modules/gamification/gamification.table.ts'
 import type { ReportsTables } from '../../modules/reports/reports.table.ts'
 import type { SkillsTables } from '../../modules/skills/skills.table.ts'
+import type { ImportsTables } from '../../modules/imports/imports.table.ts'
 
-export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables {}
+export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables, ImportsTables {}
 
 export type Db = Kysely<Database>
 /** A function taking `Executor` works both inside a caller's transaction and on its own. */
