@@ -43,6 +43,7 @@ import { installCors } from './platform/http/cors.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
 import { installRateLimits } from './platform/http/rate-limit.ts'
 import { worklogRoutes } from './modules/worklog/index.ts'
+import { importsRoutes } from './modules/imports/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -145,6 +146,16 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(scheduleRoutes, { db: deps.db, tenantDb: deps.tenantDb, schedules: deps.schedules })
   await app.register(gamificationRoutes, { tenantDb: deps.tenantDb, db: deps.db, clock })
   await app.register(worklogRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs, autoAnalyze: deps.config.workflows.autoAnalyze, storage: deps.storage, maxUploadBytes: deps.config.maxUploadBytes })
+  await app.register(importsRoutes, {
+    db: deps.db,
+    tenantDb: deps.tenantDb,
+    jobs: deps.jobs,
+    schedules: deps.schedules,
+    secretKey: deps.config.secretKey,
+    gitImportRoot: deps.config.imports.gitImportRoot,
+    githubApiBase: deps.config.imports.githubApiBase,
+    clock,
+  })
   if (deps.config.systemDashboardEnabled) {
     await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness })
   }

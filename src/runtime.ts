@@ -19,6 +19,7 @@ import { ScheduleService, normalizeCron } from './platform/jobs/schedules.ts'
 import { JobWorker, ensureFireQueue } from './platform/jobs/worker.ts'
 import type { Logger } from './platform/observability/logger.ts'
 import { sql } from 'kysely'
+import { systemClock } from './platform/clock.ts'
 import { registerWorkflows } from './workflows/index.ts'
 import { createLlmProvider } from './platform/llm/index.ts'
 import { LocalLlmProvider } from './agents/local.provider.ts'
@@ -117,7 +118,17 @@ export async function startServices (config: Config, url: string, logger: Logger
       timeoutMs: config.llm.timeoutMs,
     }, () => new LocalLlmProvider()),
     autoChain: config.workflows.autoChain,
-  }, { storage, retention: config.retention })
+  }, {
+    storage,
+    retention: config.retention,
+    imports: {
+      secretKey: config.secretKey,
+      gitImportRoot: config.imports.gitImportRoot,
+      githubApiBase: config.imports.githubApiBase,
+      autoAnalyze: config.workflows.autoAnalyze,
+      clock: systemClock,
+    },
+  })
   const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry })
   await jobs.ensureQueues(config.worker.heartbeatSeconds, { finishedJobDays: config.retention.jobDays })
   await ensureFireQueue(boss)

@@ -13,6 +13,7 @@ export type AuthEventKind =
   | 'permission_denied' | 'invite_created' | 'invite_redeemed' | 'token_rejected' | 'service_token_rejected'
   | 'member_role_changed' | 'member_removed' | 'schedules_disabled' | 'admin_created' | 'rate_limited' | 'cross_tenant_access'
   | 'gamification_xp_granted' | 'gamification_badge_revoked'
+  | 'git_import_requested' | 'github_connected' | 'github_disconnected'
 
 export interface AuthEventInput {
   kind: AuthEventKind
