@@ -48,6 +48,7 @@ import { installHttpMetrics, installRequestTracing } from './platform/observabil
 import { metricsRoute, METRICS_PATH, type MetricsAccess } from './platform/observability/metrics-endpoint.ts'
 import { billingRoutes, billingStaffRoutes } from './modules/billing/billing.routes.ts'
 import { createStripeClient } from './modules/billing/stripe.ts'
+import { importsRoutes } from './modules/imports/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -162,6 +163,16 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     db: deps.db,
     tenantDb: deps.tenantDb,
     billing: { settings: deps.config.billing, stripe: stripe === undefined ? undefined : createStripeClient(stripe) },
+    clock,
+  })
+  await app.register(importsRoutes, {
+    db: deps.db,
+    tenantDb: deps.tenantDb,
+    jobs: deps.jobs,
+    schedules: deps.schedules,
+    secretKey: deps.config.secretKey,
+    gitImportRoot: deps.config.imports.gitImportRoot,
+    githubApiBase: deps.config.imports.githubApiBase,
     clock,
   })
   if (deps.config.systemDashboardEnabled) {

@@ -4,7 +4,7 @@
 // which values are secrets.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { normalizeCron } from './platform/jobs/schedules.ts'
 import { isIP } from 'node:net'
 
@@ -84,6 +84,8 @@ export const SETTINGS = {
   FAILED_JOB_RETENTION_DAYS: { kind: 'int', default: '90', help: 'Failed jobs (with their events) are deleted this many days after they finished.' },
   AUDIT_RETENTION_DAYS: { kind: 'int', default: '365', help: 'auth_event (audit log) rows older than this many days are deleted.' },
   CLEANUP_CRON: { kind: 'string', default: '30 3 * * *', help: 'When system.cleanup runs (5-field cron or @daily…, UTC); applied to its schedule at every worker start.' },
+  GIT_IMPORT_ROOT: { kind: 'string', help: 'Absolute folder under which staff may import Git repositories over HTTP (POST /api/imports/git/); unset: that route is off. The CLI (`import git`) reads any path it is given.' },
+  GITHUB_API_BASE: { kind: 'url', default: 'https://api.github.com', help: 'GitHub REST API base URL for the GitHub connector (GitHub Enterprise: https://HOST/api/v3).' },
   CLEANUP_BATCH_SIZE: { kind: 'int', default: '2000', help: 'Rows deleted per statement (each its own short transaction) by system.cleanup.' },
   BILLING_ENABLED: { kind: 'bool', help: 'Credits billing (docs/billing.md): AI jobs reserve credits and fail without them. Unset: on exactly when STRIPE_SECRET_KEY is set; `true` without Stripe means credits come from staff grants only.' },
   STRIPE_SECRET_KEY: { kind: 'string', secret: true, help: 'Stripe API key (sk_…) for Checkout and the billing portal. Unset: no payments (and, unless BILLING_ENABLED=true, no billing).' },
@@ -166,6 +168,12 @@ export interface Config {
     readonly timeoutMs: number
   }
   readonly billing: BillingSettings
+  /** The Git and GitHub connectors (docs/imports.md). */
+  readonly imports: {
+    /** GIT_IMPORT_ROOT: undefined turns the HTTP Git import off. */
+    readonly gitImportRoot: string | undefined
+    readonly githubApiBase: string
+  }
   /** What system.cleanup deletes, and when; the ledgers (llm_call, XP) are never pruned. */
   readonly retention: {
     readonly jobDays: number
@@ -360,6 +368,7 @@ export function loadConfig (env: Env = process.env): Config {
     llm,
     billing: readBilling(r),
     retention: readRetention(r),
+    imports: readImports(r),
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems)
   // Only generated once the rest is known to be valid, so a failing validate-env writes nothing.
@@ -525,6 +534,12 @@ function readBilling (r: Reader): BillingSettings {
     plans: readOffers(r, 'BILLING_PLANS'),
     pricing: { perThousandTokens, perUsd, minPerJob },
   }
+}
+
+function readImports (r: Reader): Config['imports'] {
+  const root = r.string('GIT_IMPORT_ROOT')
+  if (root !== undefined && !isAbsolute(root)) r.problems.push(`GIT_IMPORT_ROOT must be an absolute folder (got "${root}").`)
+  return { gitImportRoot: root, githubApiBase: r.url('GITHUB_API_BASE') ?? 'https://api.github.com' }
 }
 
 function readHttpTimeouts (r: Reader): Config['http']['timeouts'] {

@@ -130,7 +130,17 @@ export async function startServices (config: Config, url: string, logger: Logger
     ...(config.llm.model !== undefined && { model: config.llm.model }),
     timeoutMs: config.llm.timeoutMs,
   }, () => new LocalLlmProvider()), metrics)
-  const registry = options.registry ?? registerWorkflows(new JobRegistry(), { llm, autoChain: config.workflows.autoChain }, { storage, retention: config.retention })
+  const registry = options.registry ?? registerWorkflows(new JobRegistry(), { llm, autoChain: config.workflows.autoChain }, {
+    storage,
+    retention: config.retention,
+    imports: {
+      secretKey: config.secretKey,
+      gitImportRoot: config.imports.gitImportRoot,
+      githubApiBase: config.imports.githubApiBase,
+      autoAnalyze: config.workflows.autoAnalyze,
+      clock: systemClock,
+    },
+  })
   metrics.watchPools(database.pools)
   metrics.watchQueueDepth(new CachedQueueDepth(() => readQueueDepth(database.db), { clock: options.clock ?? systemClock }), () => registry.all().map((jobType) => jobType.type))
   // Billing off: paid job types run free, exactly as before billing existed.

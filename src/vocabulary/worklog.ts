@@ -24,3 +24,16 @@ export type WorklogSource = (typeof WORKLOG_SOURCES)[number]
 /** Where an entry sits in the organisation: its foreign keys, parents before children, sprint last. */
 export const PLACEMENT_FIELDS = ['client_id', 'project_id', 'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id'] as const
 export type PlacementField = (typeof PLACEMENT_FIELDS)[number]
+
+/** Where the Git and GitHub connectors read from (imported_item.source; migrations/0011_imports.sql). */
+export const IMPORT_SOURCES = ['git', 'github'] as const
+export type ImportSource = (typeof IMPORT_SOURCES)[number]
+
+/**
+ * An imported entry still in draft has not been vouched for by its person: it earns no XP
+ * and keeps no streak alive until they confirm it (status draft → ready). Entries typed in
+ * start as drafts too, but they are the person's own words and count at once.
+ */
+export function awaitsConfirmation (entry: { source: WorklogSource; status: WorklogStatus }): boolean {
+  return entry.source === 'import' && entry.status === 'draft'
+}

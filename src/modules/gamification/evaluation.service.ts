@@ -6,6 +6,8 @@
 //  - quiet mode hides, it never withholds: rewards accrue the same, summaries push nothing;
 //  - no penalty beyond the streak rules: XP is never taken away, a late or re-run job
 //    never costs anything, and a backfilled entry can only fail to count, never subtract;
+//  - imported drafts (Git, GitHub) earn nothing until their person confirms them, and
+//    then count from the moment of confirming: a connector cannot keep a streak alive;
 //  - an outage cannot break a streak: every day is derived from the entry (its creation
 //    instant and occurred_on, in the user's zone), never from when the job runs, so a job
 //    delayed by hours or days books exactly what an instant one would have.
@@ -39,7 +41,7 @@ import {
 export interface RewardEvaluationOutcome {
   /** The seed's return shape, with XP and badges as actually inserted. */
   result: RewardEvaluateResult
-  /** Null when the entry no longer exists. */
+  /** Null when the entry no longer exists or is an imported draft awaiting confirmation. */
   evaluation: RewardEvaluation | null
   persisted: PersistedPlan | null
   configVersion: number
@@ -72,6 +74,27 @@ export async function evaluateEntryRewards (trx: Executor, input: { tenantId: st
       persisted: null,
       configVersion: version,
       events: [{ message: 'Entry not found; nothing to reward', data: { entry_id: input.worklogId } }],
+    }
+  }
+  if (entry.awaitingConfirmation) {
+    // An imported draft: the person has not vouched for it yet. Confirming it (status
+    // draft → ready) saves the entry again, and that evaluation rewards it.
+    return {
+      result: {
+        entry_id: entry.id,
+        job_id: input.jobId,
+        valid: false,
+        xp_awarded: 0,
+        streak_updated: false,
+        streak: { current: 0, longest: 0, freeze_used: false, broken: false },
+        badges_awarded: [],
+        challenges_updated: [],
+        errors: ['awaiting_confirmation'],
+      },
+      evaluation: null,
+      persisted: null,
+      configVersion: version,
+      events: [{ message: 'Imported draft awaits confirmation; nothing to reward', data: { entry_id: entry.id } }],
     }
   }
   const key: UserKey = { tenantId: input.tenantId, userId: entry.userId }

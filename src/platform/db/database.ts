@@ -11,8 +11,9 @@ import type { ReportsTables } from '../../modules/reports/reports.table.ts'
 import type { SkillsTables } from '../../modules/skills/skills.table.ts'
 import { withPreparedStatements } from './prepared-statements.ts'
 import type { BillingTables } from '../../modules/billing/billing.table.ts'
+import type { ImportsTables } from '../../modules/imports/imports.table.ts'
 
-export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables, BillingTables {}
+export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables, BillingTables, ImportsTables {}
 
 export type Db = Kysely<Database>
 /** A function taking `Executor` works both inside a caller's transaction and on its own. */

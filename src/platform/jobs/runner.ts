@@ -18,13 +18,13 @@ import type { ExecutionContext, LogOptions } from './context.ts'
 import { countMirroredFailure, mirrorFailure, readDelivery } from './delivery.ts'
 import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
 import { recordEvent, recordEvents } from './events.ts'
-import { failureCode, PermanentJobError } from './failure.ts'
+import { failureCode, PermanentJobError, RetryLaterError } from './failure.ts'
 import type { Job, JobStatus } from './job.table.ts'
 import type { JobRegistry, JobType } from './registry.ts'
 import type { AttemptOutcome, JobMetrics } from '../observability/metrics.ts'
 import { addSpanEvent, contextFromTraceParent, flatAttributes, inSpan, markFailed, SpanKind } from '../observability/tracing.ts'
 
-export { PermanentJobError } from './failure.ts'
+export { PermanentJobError, RetryLaterError } from './failure.ts'
 
 export class JobCancelledError extends Error {
   constructor (jobId: string) {
@@ -364,6 +364,12 @@ export class JobRunner {
         await sql`UPDATE pgboss.job SET retry_limit = retry_count WHERE name = ${jobType.type} AND id = ${job.id}`.execute(trx)
       }
       await this.#deps.boss.fail(jobType.type, claim, { message: error.message }, { db: fromKysely(trx) })
+      if (error instanceof RetryLaterError) {
+        // pg-boss just planned the retry after the type's backoff; the other server said
+        // when to come back, so the retry starts then instead, sooner or later than that.
+        await sql`UPDATE pgboss.job SET start_after = ${error.retryAt}::timestamptz
+                  WHERE name = ${jobType.type} AND id = ${job.id} AND state = 'retry'`.execute(trx)
+      }
       const delivery = await readDelivery(trx, jobType.type, job.id)
       const status = delivery === undefined ? undefined : await mirrorFailure(trx, current, delivery, { message: error.message, code })
       // A retry keeps the hold (keyed by the job, it is not reserved again); a final failure returns it.

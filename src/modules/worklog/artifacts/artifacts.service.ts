@@ -6,7 +6,7 @@ import { toJson } from '../../../platform/db/json.ts'
 import { NotFoundError } from '../../../platform/errors.ts'
 import type { Actor } from '../actor.ts'
 import { deleteArtifact, findArtifact, insertArtifact, listArtifacts, updateArtifact, type ArtifactRow } from './artifacts.repository.ts'
-import type { ArtifactSpec } from './artifacts.schemas.ts'
+import { ARTIFACTS, type ArtifactSpec } from './artifacts.schemas.ts'
 import { translateConstraintError } from '../constraint-errors.ts'
 import { worklogExists } from '../entries/worklog.repository.ts'
 
@@ -62,3 +62,12 @@ function columns (spec: ArtifactSpec, input: Record<string, unknown>, withDefaul
   }
   return values
 }
+
+export interface ExternalLinkInput { system: string; key: string; url: string; title: string; metadata?: Record<string, unknown> }
+
+/** A link written by a connector (Git, GitHub) rather than typed in through the API. */
+export async function addExternalLink (trx: Trx, actor: Actor, worklogId: string, link: ExternalLinkInput): Promise<ArtifactView> {
+  return createArtifact(trx, LINK_SPEC, actor, worklogId, { metadata: {}, ...link })
+}
+
+const LINK_SPEC = ARTIFACTS.find((spec) => spec.table === 'worklog_external_link')!

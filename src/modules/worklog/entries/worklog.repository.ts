@@ -26,7 +26,7 @@ const COLUMNS = [
   'w.tenant_id', 'w.id', 'w.user_id', 'w.occurred_on', 'w.title', 'w.client_id', 'w.project_id', 'w.epic_id', 'w.feature_id',
   'w.story_id', 'w.task_id', 'w.sprint_id', 'w.work_type', 'w.status', 'w.content', 'w.outcome', 'w.impact', 'w.next_steps',
   'w.effort_minutes', 'w.is_billable', 'w.tags', 'w.source', 'w.source_ref', 'w.metadata', 'w.enrichment_status',
-  'w.enrichment_suggestions', 'w.ai_summary', 'w.created_at', 'w.updated_at',
+  'w.enrichment_suggestions', 'w.ai_summary', 'w.confirmed_at', 'w.created_at', 'w.updated_at',
 ] as const
 
 type W = ExpressionBuilder<Database & { w: WorklogTable }, 'w'>
