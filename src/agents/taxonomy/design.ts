@@ -1,0 +1,85 @@
+/**
+ * Design and user research: the practices (named or inferred from the work)
+ * and the tools designers and researchers list.
+ */
+import { group } from './entry.ts'
+import type { SkillEntry } from './taxonomy.types.ts'
+
+const DESIGN_PRACTICES = group('practice', [
+  ['UX Design', ['UX design', 'user experience design', 'wireframes', 'wireframe', 'wireframing', 'user flows', 'journey map', 'journey maps', 'journey mapping', 'customer journey', 'service blueprint'], { properAliases: ['UX'] }],
+  ['UI Design', ['UI design', 'user interface design', 'interface design', 'visual design', 'product design', 'mockups', 'mock-ups', 'hi-fi', 'high-fidelity', 'screen designs'], {
+    rules: [{ when: /\bdesign(?:ed|ing)\s+(?:the\s+|both\s+|two\s+|three\s+|a\s+|new\s+)*(?:\w+\s+)?(?:variants?|screens?|pages?|layouts?|ui|interfaces?|modals?|empty states?|onboarding flow|checkout flow)\b/ }],
+  }],
+  ['Interaction Design', ['interaction design', 'IxD', 'micro-interactions', 'microinteractions', 'interaction patterns'], {
+    rules: [{ when: /\b(?:gestures?|swipe[- ]to[- ]\w+|swip(?:e|ing)\s+(?:gestures?|actions?|interactions?)|drag[- ]and[- ]drop|hover states?|interaction model)\b/ }],
+  }],
+  ['Prototyping', ['prototype', 'prototypes', 'prototyped', 'prototyping', 'clickable prototype', 'rapid prototyping']],
+  ['User Research', ['user research', 'UX research', 'design research', 'user interviews', 'customer interviews', 'research synthesis', 'personas', 'diary study', 'contextual inquiry', 'jobs to be done', 'JTBD'], {
+    rules: [{
+      when: /\b(?:interviews?|participants|think-aloud|card sort\w*|tree test\w*|synthesi[sz]ed|affinity map\w*)\b/,
+      unless: /\b(?:candidates?|hiring|hires?|recruit\w*|job|role|interview loop|interview panel|onsite)\b/,
+      within: /\b(?:users?|customers?|participants|research|usability|design|ux|prototype|flow|nav\w*|ia)\b/,
+    }],
+  }],
+  ['Usability Testing', ['usability test', 'usability tests', 'usability testing', 'usability interviews', 'usability studies', 'usability study', 'usability sessions', 'hallway test', 'hallway tests', 'hallway testing', 'hallway tested', 'user testing', 'moderated tests', 'unmoderated tests', 'moderated sessions', 'unmoderated sessions', 'moderated usability']],
+  ['Card Sorting', ['card sort', 'card sorts', 'card sorting', 'tree test', 'tree testing']],
+  ['Information Architecture', ['information architecture', 'sitemap', 'site map', 'navigation structure'], { properAliases: ['IA'] }],
+  ['Survey Design', ['survey', 'surveys', 'questionnaire', 'questionnaires', 'survey design']],
+  ['Heuristic Evaluation', ['heuristic evaluation', 'heuristic review', 'UX audit', 'expert review']],
+  ['Design Systems', ['design system', 'design systems', 'component library', 'design tokens', 'UI library']],
+  ['Branding', ['branding', 'brand identity', 'rebrand', 'rebranding', 'logo', 'logos', 'logo lockups', 'brand guide', 'brand guidelines', 'brand design', 'visual identity', 'brand book']],
+  ['Typography', ['typography', 'type scale', 'typeface', 'typefaces', 'font pairing', 'type ramp', 'type system']],
+  ['Iconography', ['iconography', 'icon set', 'icon sets', 'icon design', 'icon family', 'icon library'], {
+    rules: [{ when: /\b(?:drew|designed|redrew|drawn|illustrated|redesigned)\b[^.;]{0,20}\bicons?\b/ }],
+  }],
+  ['Illustration', ['illustrations', 'illustration', 'spot illustrations']],
+  ['Video Editing', ['video editing', 'color grading', 'colour grading'], {
+    rules: [{ when: /\b(?:edited|cut|trimmed)\b[^.;]{0,30}\b(?:videos?|footage|recordings?|episodes?|clips?)\b/ }],
+  }],
+  ['Motion Design', ['motion design', 'motion spec', 'motion specs', 'motion graphics', 'animation', 'animations', 'micro-animations', 'easing curves']],
+  ['UX Writing', ['UX writing', 'microcopy', 'content design']],
+])
+
+const DESIGN_TOOLS = group('tool', [
+  ['Figma', ['FigJam', 'Figma variables', 'Figma components']],
+  ['Sketch', ['Sketch app'], { mode: 'proper' }],
+  ['Adobe XD', []],
+  ['Adobe Photoshop', ['Photoshop']],
+  ['Adobe Illustrator', [], { nameAliases: ['Illustrator'] }],
+  ['Adobe InDesign', ['InDesign']],
+  ['Adobe After Effects', ['After Effects']],
+  ['Adobe Premiere Pro', ['Premiere Pro']],
+  ['Adobe Creative Cloud', ['Creative Cloud', 'Adobe CC']],
+  ['Canva', []],
+  ['Procreate', []],
+  ['Framer', [], { mode: 'name' }],
+  ['ProtoPie', []],
+  ['Principle', [], { mode: 'context' }],
+  ['InVision', []],
+  ['Zeplin', []],
+  ['Miro', [], { mode: 'name' }],
+  ['Mural', [], { mode: 'proper' }],
+  ['Whimsical', [], { mode: 'proper' }],
+  ['Balsamiq', []],
+  ['Axure', ['Axure RP']],
+  ['Lottie', ['LottieFiles'], { mode: 'name' }],
+  ['Rive', [], { mode: 'name' }],
+  ['Blender', [], { mode: 'proper' }],
+  ['Cinema 4D', ['C4D']],
+  ['Maze', [], { mode: 'proper' }],
+  ['Dovetail', [], { mode: 'name' }],
+  ['Optimal Workshop', ['OptimalSort', 'Treejack']],
+  // "UserTesting" alone reads as user testing (Usability Testing); the product is named with its domain.
+  ['UserTesting.com', []],
+  ['Lookback', [], { mode: 'name' }],
+  ['Hotjar', []],
+  ['FullStory', []],
+  ['UserZoom', []],
+  ['Typeform', []],
+  ['SurveyMonkey', []],
+  ['Qualtrics', []],
+  ['Google Forms', []],
+  ['Zeroheight', []],
+])
+
+export const DESIGN_ENTRIES: readonly SkillEntry[] = [...DESIGN_PRACTICES, ...DESIGN_TOOLS]

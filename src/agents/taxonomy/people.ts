@@ -1,0 +1,55 @@
+/**
+ * Working with people: leadership, communication, collaboration, and the
+ * human languages a person works in.
+ *
+ * Found through phrasings people actually write in work logs ("mentored",
+ * "1:1s", "negotiated"), kept narrow on purpose.
+ */
+import { group, type Row } from './entry.ts'
+import type { SkillEntry } from './taxonomy.types.ts'
+
+/** Functions a person coordinates across ("support, marketing and the store listings"). */
+const FUNCTION = String.raw`(?:support|marketing|sales|legal|finance|design|engineering|eng|product|ops|operations|cs|security|data|partnerships|hr|qa|leadership)`
+/** Senior audiences: working with them is stakeholder management. */
+const SENIOR = String.raw`(?:leads|leadership|stakeholders|execs|executives|vps?|heads|directors|founders|ceo|cto|cfo|coo|board|managers)`
+
+const SOFT_SKILLS = group('soft_skill', [
+  ['Mentoring', ['mentor', 'mentored', 'mentoring', 'mentorship', 'mentee', 'coached', 'coaching']],
+  ['Leadership', ['led the team', 'led a team', 'team lead', 'tech lead', 'technical lead', 'leadership', 'led the effort', 'led the migration', 'led the project', 'led the rollout', 'led the incident']],
+  ['People Management', ['direct reports', '1:1s', '1:1', 'one-on-ones', 'one-on-one', 'performance review', 'performance reviews', 'people management', 'career development', 'promotion case', 'promotion packet']],
+  ['Hiring', ['interviewed', 'interviewing', 'hiring', 'recruiting', 'hiring loop', 'interview loop', 'job description']],
+  ['Stakeholder Management', ['stakeholder', 'stakeholders', 'stakeholder management', 'steering committee', 'stakeholder alignment'], {
+    rules: [{ when: new RegExp(String.raw`\b(?:reviewed|aligned|walked through|shared|socialized|socialised|signed off|agreed)\b[^.;]{0,30}\bwith\s+(?:the\s+|our\s+|their\s+)?(?:[\w/]+\s+(?:\+|and|&)\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) }],
+  }],
+  ['Cross-functional Collaboration', ['cross-functional', 'cross functional', 'cross-team'], {
+    rules: [{ when: new RegExp(String.raw`\b(?:coordinat\w+|align\w*|partner\w*|worked with|worked across)\b[^.;]{0,20}\b${FUNCTION}\b\s*(?:,|\+|and|&)\s*(?:the\s+)?${FUNCTION}\b`) }],
+  }],
+  ['Public Speaking', ['conference talk', 'gave a talk', 'tech talk', 'lightning talk', 'meetup talk', 'public speaking', 'keynote', 'presented at']],
+  ['Presentations', ['presented', 'presentation', 'presentations', 'slide deck', 'slides', 'deck', 'decks']],
+  ['Executive Communication', ['executive communication', 'exec update', 'executive update', 'executive summary', 'exec summary', 'investor update'], {
+    // Rules rather than aliases for "board deck", so that "deck" still reads as Presentations.
+    rules: [{ when: /\b(?:deck|update|report|memo|summary|presentation|briefing)\b[^.;]{0,20}\bfor\s+the\s+(?:board|ceo|execs|exec team|executive team|leadership team|investors)\b|\bboard\s+(?:decks?|meetings?|updates?|packs?|reports?)\b|\b(?:ceo|cfo|cto|coo|exec(?:utive)?)\s+(?:memo|update|summary|briefing|deck)\b/ }],
+  }],
+  ['Communication', ['communicated', 'status update', 'status updates'], { mode: 'rule' }],
+  ['Facilitation', ['facilitated', 'facilitation', 'ran the retro', 'ran the workshop', 'workshop', 'workshops', 'retro', 'retros', 'retrospective', 'retrospectives', 'sprint retro']],
+  ['Negotiation', ['negotiated', 'negotiation', 'negotiations', 'negotiating', 'contract negotiation']],
+  // "conflict resolution" alone usually means merging data (sync, CRDTs), so only interpersonal phrasings count.
+  ['Conflict Resolution', ['resolved a conflict', 'resolved the conflict', 'mediated', 'mediation'], { mode: 'proper' }],
+  ['Prioritization', ['prioritized', 'prioritised', 'prioritization', 'prioritisation', 'stack-ranked', 'MoSCoW'], { properAliases: ['RICE'] }],
+  ['Decision Making', ['decision log', 'trade-off analysis', 'tradeoff analysis', 'made the call']],
+  ['Knowledge Sharing', ['brown bag', 'lunch and learn', 'knowledge sharing', 'knowledge transfer', 'internal training', 'ran a training']],
+  ['Customer Communication', ['client meeting', 'client meetings', 'customer meeting', 'customer-facing']],
+])
+
+/** Human languages: only work done in one counts ("translated into German"), never a mention ("German customers"). */
+const LANGUAGE_NAMES = ['German', 'French', 'Spanish', 'Italian', 'Portuguese', 'Dutch', 'Japanese', 'Mandarin', 'Korean', 'Arabic', 'Russian', 'Polish', 'Swedish', 'Turkish', 'Hindi']
+
+const HUMAN_LANGUAGES = group('soft_skill', LANGUAGE_NAMES.map((name): Row => [name, [], {
+  mode: 'rule',
+  rules: [{
+    when: new RegExp(String.raw`\b(?:translat\w*|locali[sz]\w*|interpret\w*|fluent|native|spoke|speaking|presented|wrote|written|conducted|ran)\b[^.;]{0,50}\b(?:into|in)\s+${name}\b`),
+    describesWriting: true,
+  }],
+}]))
+
+export const PEOPLE_ENTRIES: readonly SkillEntry[] = [...SOFT_SKILLS, ...HUMAN_LANGUAGES]
