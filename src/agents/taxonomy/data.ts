@@ -28,23 +28,25 @@ const DATA_PRACTICES = group('practice', [
       within: MODEL_WORK,
     }],
   }],
-  ['Time Series Forecasting', ['time series forecasting', 'time-series forecasting', 'demand forecast', 'demand forecasting', 'forecast model', 'forecasting model', 'time series']],
-  ['Statistics', ['statistical analysis', 'regression analysis', 'statistical significance', 'hypothesis testing', 'sequential test', 't-test', 'chi-square', 'confidence interval', 'confidence intervals', 'p-value', 'p-values', 'Bayesian'], {
+  ['Time Series Forecasting', ['time series forecasting', 'time-series forecasting', 'demand forecast', 'demand forecasting', 'forecast model', 'forecasting model', 'time series', 'ARIMA', 'SARIMA', 'exponential smoothing']],
+  ['Statistics', ['statistical analysis', 'regression analysis', 'statistical significance', 'hypothesis testing', 'sequential test', 't-test', 'chi-square', 'confidence interval', 'confidence intervals', 'p-value', 'p-values', 'Bayesian', 'Monte Carlo simulation', 'bootstrapped'], {
     mode: 'rule',
     rules: [{ when: /\bstatistically significant\b|\bsignificant at\b|\bp\s?[<=]\s?0?\.\d+|\bpower analysis\b|\bsample size\b/ }],
   }],
   ['A/B Testing', ['A/B test', 'A/B tests', 'A/B testing', 'AB test', 'split test', 'experimentation platform', 'online experiment', 'multivariate test'], {
-    rules: [{ when: /\bvariant\s+[a-d]\b|\b(?:control|treatment)\s+(?:group|arm)\b|\bexperiment\b[^.;]{0,40}\b(?:variants?|lift\w*|significan\w*|control|holdout)\b/ }],
+    rules: [{ when: /\b\d{2}\/\d{2}\s+split\b|\bvariant\s+[a-d]\b|\b(?:control|treatment)\s+(?:group|arm)\b|\bexperiment\b[^.;]{0,40}\b(?:variants?|lift\w*|significan\w*|control|holdout)\b/ }],
   }],
-  ['Data Analysis', ['data analysis', 'data analytics', 'exploratory analysis', 'analyzed the data', 'analysed the data', 'crosstabs', 'cross-tabs', 'pivot table', 'pivot tables', 'data pull', 'ad hoc analysis'], {
-    rules: [{
+  ['Data Analysis', ['data analysis', 'data analytics', 'exploratory analysis', 'analyzed the data', 'analysed the data', 'crosstabs', 'cross-tabs', 'pivot table', 'pivot tables', 'ad hoc analysis'], {
+    rules: [{ when: /\bdata pulls?\b/ }, {
       when: /\banaly[sz](?:ed|ing|is)\b/,
       unless: /\b(?:funnel|competitive|competitor|root[- ]cause|cohort|threat|static|code|log|crash|requirements|gap|swot|impact|variance|sentiment)\s+analy/,
     }],
   }],
   ['Customer Segmentation', ['customer segmentation', 'market segmentation', 'segmentation analysis', 'user segments']],
-  ['Anomaly Detection', ['anomaly detection', 'outlier detection', 'anomaly alerts']],
-  ['Cohort Analysis', ['cohort analysis', 'retention cohorts', 'cohort retention']],
+  ['Anomaly Detection', ['anomaly detection', 'anomaly alerts']],
+  ['Cohort Analysis', ['cohort analysis', 'retention cohorts', 'cohort retention'], {
+    rules: [{ when: /\b(?:retention|churn|activation|ltv)\b[^.;]{0,30}\b(?:by|per)\s+(?:signup\s+|monthly\s+|weekly\s+)?cohorts?\b|\bcohorts?\b[^.;]{0,30}\b(?:retention|churn)\b/ }],
+  }],
   ['Funnel Analysis', ['funnel analysis', 'conversion funnel', 'funnel'], { implies: ['Product Analytics'] }],
   ['Product Analytics', ['product analytics', 'event tracking', 'tracking plan', 'analytics events', 'analytics instrumentation'], {
     rules: [{ when: /\banalytics\b[^.;]{0,40}\b(?:events?|tracking|instrument\w*|taxonomy|clean\s?up|properties)\b|\bevent names?\b|\btracking plan\b/ }],
@@ -63,7 +65,9 @@ const DATA_PRACTICES = group('practice', [
     rules: [{ when: /\b(?:load\w*|ingest\w*|sync\w*|replicat\w*|export\w*)\b[^.;]{0,40}\binto\s+(?:the\s+)?(?:\w+\s+)?(?:warehouse|lake|lakehouse|snowflake|bigquery|redshift|databricks)\b/ }],
   }],
   ['Data Warehousing', ['data warehouse', 'data warehousing', 'data mart', 'data lake', 'lakehouse']],
-  ['Data Quality', ['data quality', 'data validation', 'data contracts']],
+  ['Data Quality', ['data quality', 'data validation', 'data contracts', 'data quality checks', 'data quality tests'], {
+    rules: [{ when: /\bdbt tests?\b|\b(?:not_null|accepted_values|unique)\s*(?:,|and)\s*(?:not_null|accepted_values|unique)\b/ }],
+  }],
 ])
 
 export const DATA_ENTRIES: readonly SkillEntry[] = DATA_PRACTICES

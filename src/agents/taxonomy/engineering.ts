@@ -15,7 +15,7 @@ import type { SkillEntry } from './taxonomy.types.ts'
 const DURATION = String.raw`~?\d+(?:\.\d+)?\s?(?:ms|s|secs?|seconds|m|mins?|minutes|h|hrs?|hours)\b`
 /** What gets faster: the words of performance work. */
 const SPEED_SUBJECT = String.raw`\b(?:p\d{2}|latency|latencies|throughput|response times?|cold starts?|startup time|load times?|page loads?|query times?|runtime|run time|render(?:ing)? times?|build times?|ttfb|frame rate|fps)\b`
-const IMPROVED = String.raw`\b(?:cut|cuts|reduced?|dropped|down|halved|improved|faster|fell|lowered|sped up|shaved|brought down|from)\b`
+const IMPROVED = String.raw`\b(?:cut|cuts|reduced?|dropped|down|halved|improved|faster|fell|lowered|sped up|shaved|brought down|from|back under|back below|back to)\b`
 
 const PRACTICES = group('practice', [
   // Process
@@ -59,7 +59,7 @@ const PRACTICES = group('practice', [
   ['Rate Limiting', ['rate limiting', 'rate limiter', 'rate limits', 'token bucket', 'leaky bucket', 'request throttling']],
   ['Webhooks', ['webhook', 'webhooks', 'webhook delivery']],
   ['Message Queues', ['message queue', 'message queues', 'job queue', 'job queues', 'dead-letter queue', 'dead letter queue', 'DLQ', 'queue consumers', 'work queue']],
-  ['Event-Driven Architecture', ['event-driven', 'event driven', 'event sourcing', 'CQRS', 'outbox pattern']],
+  ['Event-Driven Architecture', ['event-driven', 'event driven', 'event sourcing', 'CQRS', 'outbox pattern', 'transactional outbox', 'outbox table', 'domain events', 'event bus']],
   ['Domain-Driven Design', ['DDD', 'bounded context', 'bounded contexts']],
   ['System Design', ['system architecture', 'software architecture', 'architecture review', 'architecture decision record'], { properAliases: ['ADR', 'ADRs'] }],
   ['Distributed Systems', ['distributed system', 'consensus protocol', 'distributed systems']],
@@ -72,7 +72,7 @@ const PRACTICES = group('practice', [
   ['Mutation Testing', ['mutation testing', 'mutation tests', 'mutation score']],
   ['Contract Testing', ['contract tests', 'contract testing', 'consumer-driven contracts']],
   ['Fuzzing', ['fuzz testing', 'fuzzing', 'fuzzer', 'fuzzed']],
-  ['Load Testing', ['load test', 'load tests', 'stress test', 'stress tests', 'performance test', 'performance tests', 'soak test']],
+  ['Load Testing', ['load test', 'load tests', 'stress test', 'stress tests', 'performance test', 'performance tests', 'soak test', 'load testing']],
   ['Benchmarking', ['benchmarked', 'benchmarking', 'ran benchmarks', 'microbenchmarks', 'micro-benchmarks', 'benchmark suite']],
   // Performance and data access
   ['Performance Optimization', ['performance tuning', 'performance optimisation', 'performance engineering', 'profiling', 'profiled', 'flame graph', 'flame graphs', 'hot path', 'latency optimization'], {
@@ -94,7 +94,11 @@ const PRACTICES = group('practice', [
     }],
   }],
   ['Caching', ['cache invalidation', 'caching layer', 'cache hit rate', 'caching', 'CDN caching', 'in-memory cache', 'read-through cache', 'write-through cache'], {
-    rules: [{ when: /\bcach(?:e|ed|ing)\b[^.;]{0,40}\b(?:ttl|in-process|in-memory|invalidat\w*|hit rate|evict\w*|warm\w*)\b|\b(?:added|introduced|put)\s+(?:an?\s+)?(?:\w+\s+)?cache\b|\b(?:now|results?|responses?)\s+cached\b|\bmemoi[sz]\w*/ }],
+    rules: [
+      { when: /\bcach(?:e|ed|ing)\b[^.;]{0,40}\b(?:ttl|in-process|in-memory|invalidat\w*|hit rate|evict\w*|warm\w*)\b|\b(?:added|introduced|put)\s+(?:an?\s+)?(?:\w+\s+)?cache\b|\b(?:now|results?|responses?)\s+cached\b/ },
+      // Memoising UI components is render performance, not a cache.
+      { when: /\bmemoi[sz]\w*/, unless: /\b(?:components?|render\w*|react|usememo|usecallback|selectors?|props)\b/ },
+    ],
   }],
   ['Database Migrations', ['schema migration', 'schema migrations', 'database migration', 'migration scripts', 'zero-downtime migration']],
   ['Database Administration', ['DBA', 'vacuum', 'autovacuum', 'point-in-time recovery', 'database upgrade', 'major version upgrade', 'pg_upgrade', 'connection pooling'], {
@@ -102,32 +106,44 @@ const PRACTICES = group('practice', [
   }],
   ['Database Partitioning', ['table partitioning', 'partitioned table', 'partitioned tables', 'pg_partman', 'partition pruning', 'partitioned the']],
   ['Sharding', ['sharding', 'sharded', 'shard key', 'shards']],
-  ['Database Replication', ['replication', 'logical replication', 'streaming replication', 'read replica', 'read replicas', 'replica lag', 'change data capture']],
+  // "Replication" alone is as often restored, read about or discussed as set up.
+  ['Database Replication', ['logical replication', 'streaming replication', 'read replica', 'read replicas', 'replica lag', 'replication slot', 'replication slots', 'change data capture'], {
+    rules: [{ when: /\b(?:set up|setting up|configured|added|enabled|built|tuned)\b[^.;]{0,30}\breplication\b/ }],
+  }],
   ['Data Modeling', ['data model', 'data modelling', 'data modeling', 'schema design', 'dimensional model', 'star schema']],
   // Operations
   ['Site Reliability Engineering', ['SRE', 'SLO', 'SLOs', 'SLI', 'SLIs', 'error budget', 'error budgets']],
   ['Observability', ['distributed tracing', 'instrumentation', 'instrumented', 'structured logging', 'observability']],
-  ['Monitoring', ['alerting', 'alert rules', 'alerts', 'an alert', 'uptime checks', 'monitoring']],
-  // Being on call is incident work; an "on-call channel" or "on-call load" only names it.
-  ['Incident Management', ['incident response', 'incident commander', 'SEV1', 'SEV2', 'SEV-1', 'SEV-2', 'paged', 'war room', 'incident management', 'on-call shift', 'on-call rotation', 'on-call week'], {
-    rules: [{ when: /\b(?:was|were|been|am|being|i'm|we're)\s+on[- ]call\b|\bon[- ]call\s+(?:this|last|for the|duty)\b|^\W*on[- ]call\b/ }],
+  // "Monitoring" alone is often a product category ("the new monitoring tool"); setting it up is the skill.
+  ['Monitoring', ['alerting', 'alert rules', 'alerts', 'an alert', 'uptime checks', 'synthetic checks'], {
+    mode: 'rule',
+    rules: [{ when: /\b(?:added|set up|built|configured|improved|wrote|tuned)\b[^.;]{0,30}\b(?:monitoring|alarms?|health checks?)\b|\bmonitoring\s+(?:for|on|of)\b/ }],
   }],
-  ['Root Cause Analysis', ['root cause', 'root-caused', 'RCA', 'postmortem', 'post-mortem', 'post mortem', 'five whys', '5 whys']],
+  // Being on call, or handling an outage, is incident work; an "on-call channel" or "on-call load" only names it.
+  ['Incident Management', ['incident response', 'incident commander', 'SEV1', 'SEV2', 'SEV-1', 'SEV-2', 'paged', 'war room', 'incident management', 'on-call shift', 'on-call rotation', 'on-call week'], {
+    rules: [
+      { when: /\b(?:was|were|been|am|being|i'm|we're)\s+on[- ]call\b|\bon[- ]call\s+(?:this|last|for the|duty)\b|^\W*on[- ]call\b/ },
+      { when: /\b(?:mitigat\w*|resolv\w*|handled|responded to|restor\w*|ran|led|rolled back)\b[^.;]{0,40}\b(?:outages?|incidents?|sev\s?[0-3])\b|\b(?:outages?|incidents?)\b[^.;]{0,40}\b(?:mitigated|resolved|restored|rolled back)\b/, unless: /\b(?:comms|communications?)\b/ },
+    ],
+  }],
+  ['Root Cause Analysis', ['root cause', 'root-caused', 'RCA', 'postmortem', 'post-mortem', 'post mortem', 'five whys', '5 whys'], { implies: ['Incident Management'] }],
   ['Bug Triage', ['bug triage', 'bug bash'], {
     rules: [{ when: /\btriag\w*\b[^.;]{0,20}\b(?:bugs?|bug reports|crash(?:es| reports)?|regressions)\b/ }],
   }],
   ['Cloud Security', ['cloud security', 'CSPM', 'security posture']],
-  ['Troubleshooting', ['troubleshooting', 'troubleshot', 'diagnosed', 'technical troubleshooting'], {
-    rules: [{ when: /\bwalked\s+(?:them|him|her|the\s+\w+|their\s+\w+|a\s+\w+)\s+through\b|\breproduc(?:ed|ing)\s+(?:the\s+|a\s+|\d+\s+)?(?:\w+\s+)?(?:bugs?|issues?|crash(?:es)?|problems?|errors?|state)\b/ }],
+  ['Troubleshooting', ['troubleshooting', 'troubleshot', 'diagnosed', 'technical troubleshooting', 'HAR file', 'HAR files'], {
+    rules: [{ when: /\bwalked\s+(?:them|him|her|the\s+\w+|their\s+\w+|a\s+\w+)\s+through\b|\breproduc(?:ed|ing)\s+(?:the|a|an|\d+|it|both|their)\b/ }],
   }],
-  ['Capacity Planning', ['capacity planning', 'capacity plan', 'right-sizing', 'rightsizing', 'right-sized', 'rightsized']],
+  ['Capacity Planning', ['capacity planning', 'capacity plan', 'headroom planning'], {
+    rules: [{ when: /\bright-?siz\w*/ }],
+  }],
   ['Disaster Recovery', ['disaster recovery', 'DR drill', 'DR test', 'DR exercise', 'backup restore', 'restore drill', 'restore test', 'RPO', 'RTO', 'business continuity', 'failover test'], {
     rules: [{ when: /\brestor\w*\b[^.;]{0,40}\bfrom\s+(?:the\s+|our\s+)?(?:\w+\s+)?backups?\b|\bbackups?\b[^.;]{0,60}\brestor\w*/ }],
   }],
   ['High Availability', ['HA setup', 'multi-AZ', 'multi-region', 'zero-downtime', 'zero downtime', 'high availability']],
   ['Load Balancing', ['load balancer', 'load balancers', 'ALB', 'ELB', 'load balancing']],
   ['Autoscaling', ['auto-scaling', 'autoscaler', 'HPA', 'horizontal pod autoscaler', 'autoscaling']],
-  ['Cost Optimization', ['cost optimisation', 'cloud costs', 'cloud spend', 'FinOps', 'reserved instances', 'savings plan', 'savings plans', 'cost review', 'cost reduction', 'cost optimization'], {
+  ['Cost Optimization', ['cost optimisation', 'cloud costs', 'cloud spend', 'FinOps', 'reserved instances', 'savings plan', 'savings plans', 'cost review', 'cost reduction', 'cost optimization', 'right-sized', 'right-sizing', 'rightsized'], {
     rules: [{ when: /\b(?:sav(?:ed|ing|ings of)|cut|reduc\w*)\b[^.;]{0,30}[$€£]\s?\d|\b(?:cut|reduc\w*|lower\w*|saved|trimmed|halved)\b[^.;]{0,40}\b(?:bill|costs?|spend|credits)\b|[-−]\s?\d+(?:\.\d+)?\s?%\s+(?:credits|costs?|spend|bill)\b|\b(?:bill|costs?|spend)\b[^.;]{0,20}\b(?:down|saved)\b/ }],
   }],
   ['Secrets Management', ['secrets management', 'secret management', 'secrets rotation', 'secret rotation', 'dynamic credentials', 'app secrets'], {

@@ -40,7 +40,7 @@ const EXCLUDED = new Set<string>([
   'Volt', 'Wren', 'ZAP', 'fish', 'wisp', 'ooc', 'Gno', 'CUE', 'CLIPS', 'RPC', 'SIP', 'SMT', 'TLA', 'Lex',
   // People's and place names.
   'Aiken', 'Cairo', 'Clarion', 'Dylan', 'Faust', 'Isabelle', 'Jai', 'Janet', 'Jasmin', 'Jolie', 'Leo', 'Mirah', 'Odin', 'Opa', 'Shen', 'Stan',
-  'Toit', 'Apollo Guidance Computer',
+  'Toit', 'Apollo Guidance Computer', '4D',
   // Not something a person lists: REPL transcripts, literate variants, build descriptors and near-duplicates.
   'ShellSession', 'Python console', 'Julia REPL', 'Elvish Transcript', 'Literate Agda', 'Literate CoffeeScript', 'Literate Haskell',
   'JavaScript+ERB', 'NetLinx+ERB', 'Isabelle ROOT', 'Fortran Free Form', 'Csound Document', 'Csound Score', 'Glimmer JS', 'Glimmer TS',

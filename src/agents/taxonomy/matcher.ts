@@ -59,7 +59,7 @@ interface Hit {
 /** Kinds whose mention corroborates an ambiguous name in the same sentence ("Go and Postgres"). */
 const TECH_KINDS: ReadonlySet<SkillKind> = new Set(['language', 'framework', 'tool', 'cloud', 'database'])
 
-/** Kinds named by phrases that take a plural ("usability tests", "PRDs", "retros"). */
+/** Kinds named by phrases that take a plural or a verb ending ("usability tests", "PRDs", "load tested"). */
 const INFLECTED_KINDS: ReadonlySet<SkillKind> = new Set(['practice', 'soft_skill'])
 
 /**
@@ -111,14 +111,16 @@ function openingOf (text: string): string {
   return (firstWord.length >= 2 ? firstWord.slice(0, 2) : firstWord.slice(0, 1)).toLowerCase()
 }
 
-function termPattern (text: string, inflected: boolean): string {
-  const pattern = text
+function termPattern (text: string): string {
+  return text
     .trim()
     .split(/[\s-]+/)
     .map(escapeRegExp)
     .join('[\\s\\-]*')
-  return inflected && /\p{L}$/u.test(text) ? `${pattern}(?:e?s)?` : pattern
 }
+
+/** The endings a practice's phrase may take: "tests", "tested", "testing". */
+const INFLECTION = '(?:e?s|e?d|ing)?'
 
 /** Spelling pairs of British and American English, both ways round. */
 const SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -154,7 +156,7 @@ export class SkillMatcher {
    * alternation of every term costs a full pass over thousands of branches at
    * each position of the text.
    */
-  readonly #byOpening = new Map<string, RegExp>()
+  readonly #byOpening = new Map<string, RegExp[]>()
 
   constructor (entries: readonly SkillEntry[]) {
     for (const entry of entries) {
@@ -167,21 +169,27 @@ export class SkillMatcher {
       for (const alias of entry.properAliases ?? []) this.#addTerm({ entry, text: alias, mode: 'proper', isCanonical: false })
       for (const alias of entry.nameAliases ?? []) this.#addTerm({ entry, text: alias, mode: 'name', isCanonical: false })
     }
-    const byOpening = new Map<string, Map<string, string>>()
+    // Per opening, two alternations: names as written, and phrases that may take an ending.
+    const byOpening = new Map<string, [Map<string, string>, Map<string, string>]>()
     for (const term of [...this.#terms.values()].flat()) {
       // 'rule' skills are looked up by name but never found by it.
       if (term.mode === 'rule') continue
-      const pattern = termPattern(term.text, INFLECTED_KINDS.has(term.entry.kind))
-      const patterns = byOpening.get(openingOf(term.text)) ?? new Map<string, string>()
+      const pattern = termPattern(term.text)
+      const groups = byOpening.get(openingOf(term.text)) ?? [new Map<string, string>(), new Map<string, string>()]
+      const patterns = groups[INFLECTED_KINDS.has(term.entry.kind) ? 1 : 0]
       // The alternation ignores case, so "Behaviour-Driven" and "behaviour-driven" are one branch.
       if (!patterns.has(pattern.toLowerCase())) patterns.set(pattern.toLowerCase(), term.text)
-      byOpening.set(openingOf(term.text), patterns)
+      byOpening.set(openingOf(term.text), groups)
     }
-    for (const [opening, patterns] of byOpening) {
-      const alternation = [...patterns]
-        .sort(([, a], [, b]) => b.length - a.length || a.localeCompare(b))
-        .map(([pattern]) => pattern)
-      this.#byOpening.set(opening, new RegExp(`(?:${alternation.join('|')})(?![\\p{L}\\p{N}_]|\\+\\+|#)`, 'iuy'))
+    for (const [opening, groups] of byOpening) {
+      const regexes = groups.filter((patterns) => patterns.size > 0).map((patterns) => {
+        const alternation = [...patterns]
+          .sort(([, a], [, b]) => b.length - a.length || a.localeCompare(b))
+          .map(([pattern]) => pattern)
+        const ending = patterns === groups[1] ? INFLECTION : ''
+        return new RegExp(`(?:${alternation.join('|')})${ending}(?![\\p{L}\\p{N}_]|\\+\\+|#)`, 'iuy')
+      })
+      this.#byOpening.set(opening, regexes)
     }
   }
 
@@ -193,11 +201,11 @@ export class SkillMatcher {
       const index = start.index
       let best = ''
       for (const opening of [text.slice(index, index + 2).toLowerCase(), text.charAt(index).toLowerCase()]) {
-        const pattern = this.#byOpening.get(opening)
-        if (!pattern) continue
-        pattern.lastIndex = index
-        const m = pattern.exec(text)
-        if (m && m[0].length > best.length) best = m[0]
+        for (const pattern of this.#byOpening.get(opening) ?? []) {
+          pattern.lastIndex = index
+          const m = pattern.exec(text)
+          if (m && m[0].length > best.length) best = m[0]
+        }
       }
       if (best.length === 0) continue
       found.push({ index, matched: best })
@@ -248,7 +256,7 @@ export class SkillMatcher {
   #termsFor (matched: string): { terms: TermInfo[]; core: string } | undefined {
     const exact = this.#terms.get(termKey(matched))
     if (exact) return { terms: exact, core: matched }
-    for (const ending of ['es', 's']) {
+    for (const ending of ['es', 's', 'ed', 'd', 'ing']) {
       if (!matched.toLowerCase().endsWith(ending)) continue
       const core = matched.slice(0, -ending.length)
       const terms = this.#terms.get(termKey(core))?.filter((t) => INFLECTED_KINDS.has(t.entry.kind))

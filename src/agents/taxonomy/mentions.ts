@@ -12,7 +12,7 @@ import type { Sentence } from '../text.ts'
 const NEGATED_BEFORE = /\b(?:not|no|never|without)\s+(?:(?:our|the|a|an|any|using|via|with|in)\s+)?$/i
 const LEFT_ALONE_AFTER = /^[\w.+#-]*(?:\s+[\w-]+){0,2}?\s+(?:(?:was|is|were|are|stays?|stayed|remains?|remained)\s+)?(?:mostly\s+|largely\s+|entirely\s+)?(?:untouched|unchanged)\b/i
 const UNABLE_AFTER = /^[\w.+#-]*\s+(?:couldn't|could not|can't|cannot|doesn't support|didn't support|does not support|did not support|wasn't able|was not able)\b/i
-const CHANNEL_BEFORE = /\bshared\b[^.;]*\b(?:in|on)\s+(?:the\s+|our\s+|a\s+)?$|\b(?:posted|sent|announced|circulated|signed|pinged|messaged)\b[^.;]*\b(?:in|on|via|over|through)\s+(?:the\s+|our\s+|a\s+)?$/i
+const CHANNEL_BEFORE = /\b(?:shared|posted|announced|circulated|pinged|messaged)\b[^.;]*\b(?:in|on)\s+(?:the\s+|our\s+|a\s+)?$|\bsigned\b[^.;]*\b(?:in|on|via|through)\s+$/i
 /** A clause that opens with an intention, or names a time still to come. */
 const PLANNED_OPENING = /^\W*(?:(?:we|i|they|the team|team)\s+)?(?:will|'ll|going to|gonna|plan to|planning to|plans to|want to|intend to|hope to|next up)\b/i
 const PLANNED_ANYWHERE = /\b(?:next (?:week|sprint|quarter|month|year|release)|tomorrow|maybe|eventually|someday|later this (?:week|month|quarter))\b/i
