@@ -31,7 +31,7 @@ const PRODUCT = group('practice', [
   }],
   ['Market Research', ['market research', 'market sizing'], { properAliases: ['TAM'] }],
   ['Financial Modeling', ['financial model', 'financial models', 'financial modeling', 'financial modelling', 'revenue model', 'unit economics', 'DCF', 'three-statement model', 'cash flow forecast', 'cash flow model', '13-week cash flow', 'scenario model'], {
-    rules: [{ when: /\bmodell?(?:ed|ing)\b[^.;]{0,40}\b(?:revenue|costs?|margins?|cash|p&l|financial|pricing|churn|ltv|cac|runway)\b/ }],
+    rules: [{ when: /\bmodell?(?:ed|ing)\b[^;]{0,40}\b(?:revenue|costs?|margins?|cash|p&l|financial|pricing|churn|ltv|cac|runway)\b/ }],
   }],
   ['OKRs', ['OKR', 'objectives and key results']],
   ['Project Management', ['project plan', 'project management', 'project schedule', 'Gantt', 'status report', 'RAID log', 'project kickoff'], {
@@ -46,7 +46,7 @@ const SALES = group('practice', [
   ['BANT', []],
   ['Account Management', ['account management', 'upsell', 'upsold', 'expansion deal', 'account plan', 'key accounts', 'exec sponsor', 'executive sponsor', 'cross-sell'], {
     // Renewing a customer is account management; renewing a certificate or a vendor's contract is not.
-    rules: [{ when: /\b(?:pitched|upsold|upsell\w*|cross-?sold)\b[^.;]{0,30}\b(?:add-?ons?|upgrades?|plans?|seats|tiers?|modules?|enterprise)\b/ }, { when: /\brenew(?:al|als|ed|ing)\b/, unless: /\b(?:cert\w*|ssl|tls|domains?|tokens?|lease|passports?|leases|vendors?|suppliers?|discount on)\b/ }],
+    rules: [{ when: /\b(?:pitched|upsold|upsell\w*|cross-?sold)\b[^;]{0,30}\b(?:add-?ons?|upgrades?|plans?|seats|tiers?|modules?|enterprise)\b/ }, { when: /\brenew(?:al|als|ed|ing)\b/, unless: /\b(?:cert\w*|ssl|tls|domains?|tokens?|lease|passports?|leases|vendors?|suppliers?|discount on)\b/ }],
   }],
   ['Sales Forecasting', ['sales forecast', 'sales forecasting', 'forecast call', 'commit forecast'], {
     rules: [{ when: /\b(?:updated|submitted|built|owned|called)\s+(?:the\s+|my\s+|our\s+)?(?:sales\s+|quarterly\s+|monthly\s+)?forecast\b|\b(?:q[1-4]|quarterly|monthly|sales)\s+forecast\b/, within: /\b(?:deals?|pipeline|quota|commit|arr|bookings|sales)\b/ }],
@@ -59,13 +59,13 @@ const SALES = group('practice', [
     rules: [{ when: /\bdemo(?:s|ed)?\b/, within: /\b(?:prospects?|customers?|clients?|sales|deals?|ae|aes|se|buyers?|trial|proposal|commercials)\b/ }],
   }],
   ['Proposal Writing', ['proposal writing', 'RFP response', 'RFP responses', 'sales proposal', 'statement of work'], {
-    rules: [{ when: /\b(?:sent|wrote|drafted|submitted|prepared|put together)\b[^.;]{0,20}\bproposals?\b/, unless: /\b(?:design|technical|architecture|rfc|api)\s+proposals?\b/ }],
+    rules: [{ when: /\b(?:sent|wrote|drafted|submitted|prepared|put together)\b[^;]{0,20}\bproposals?\b/, unless: /\b(?:design|technical|architecture|rfc|api)\s+proposals?\b/ }],
   }],
   ['Sales Enablement', ['sales enablement', 'battlecard', 'battlecards', 'battle cards', 'objection handling', 'sales playbook', 'sales training'], {
-    rules: [{ when: /\btrain(?:ed|ing)\b[^.;]{0,20}\b(?:aes|sdrs|bdrs|reps|sales team|account executives|sales reps)\b/ }],
+    rules: [{ when: /\btrain(?:ed|ing)\b[^;]{0,20}\b(?:aes|sdrs|bdrs|reps|sales team|account executives|sales reps)\b/ }],
   }],
   ['CRM Administration', ['CRM administration', 'CRM admin', 'CRM hygiene', 'CRM cleanup', 'CRM migration', 'lifecycle stage', 'lifecycle stages', 'CRM workflows'], {
-    rules: [{ when: /\bcrm\b[^.;]{0,30}\b(?:clean\w*|hygiene|migrat\w*|config\w*|set ?up|workflows?|automation|fields?|dedup\w*|merg\w*|admin\w*)\b|\b(?:clean\w*|migrat\w*|configur\w*|set up|dedup\w*|merg\w*|admin\w*)\b[^.;]{0,30}\bcrm\b/ }, { when: /\b(?:merg\w*|dedup\w*|clean\w*|fix\w*|rebuilt|configur\w*|set up)\b[^.;]{0,30}\b(?:contacts|leads|deals|companies|opportunity stages|deal stages|pipeline stages|picklists?|page layouts?|validation rules|lifecycle\w*|automations?|custom fields|properties)\b/, within: /\b(?:hubspot|salesforce|crm|pipedrive)\b/ }],
+    rules: [{ when: /\bcrm\b[^;]{0,30}\b(?:clean\w*|hygiene|migrat\w*|config\w*|set ?up|workflows?|automation|fields?|dedup\w*|merg\w*|admin\w*)\b|\b(?:clean\w*|migrat\w*|configur\w*|set up|dedup\w*|merg\w*|admin\w*)\b[^;]{0,30}\bcrm\b/ }, { when: /\b(?:merg\w*|dedup\w*|clean\w*|fix\w*|rebuilt|configur\w*|set up)\b[^;]{0,30}\b(?:contacts|leads|deals|companies|opportunity stages|deal stages|pipeline stages|picklists?|page layouts?|validation rules|lifecycle\w*|automations?|custom fields|properties)\b/, within: /\b(?:hubspot|salesforce|crm|pipedrive)\b/ }],
   }],
 ])
 
@@ -75,12 +75,12 @@ const CUSTOMERS = group('practice', [
     rules: [{ when: /\bQBRs?\b|\bEBRs?\b|\bquarterly business reviews?\b/, unless: /\b(?:board|investors?)\b/ }],
   }],
   ['Customer Onboarding', ['customer onboarding', 'onboarding call', 'implementation call', 'kickoff call'], {
-    rules: [{ when: /\bonboard(?:ed|ing)\b[^.;]{0,40}\b(?:customers?|clients?|accounts?|admins?|workspaces?|tenants?|onto the \w+ plan|their (?:team|users|admins))\b|\bonboarding (?:session|sessions|kickoff)\b/, unless: /\b(?:hires?|engineers?|employees|developers|team members|new pms?)\b/ }],
+    rules: [{ when: /\bonboard(?:ed|ing)\b[^;]{0,40}\b(?:customers?|clients?|accounts?|admins?|workspaces?|tenants?|onto the \w+ plan|their (?:team|users|admins))\b|\bonboarding (?:session|sessions|kickoff)\b/, unless: /\b(?:hires?|engineers?|employees|developers|team members|new pms?)\b/ }],
   }],
   // Handling tickets is support work; "support tickets per seat" as a model feature is not.
   ['Customer Support', ['tier 2 queue', 'tier 1 queue', 'support inbox', 'customer support', 'support queue', 'helpdesk', 'help desk', 'escalations', 'escalation', 'customer escalation', 'ticket backlog', 'tier 2 support', 'tier-2 support', 'tier 1 support', 'support rotation', 'support shift', 'saved replies', 'canned responses', 'support macros'], {
     rules: [{
-      when: /\b(?:closed|resolved|answered|handled|triaged|worked through|replied to)\b[^.;]{0,20}\b(?:tickets?|tickts|support requests|chats|cases|customer issues)\b|\b\d+\s+tickets?\s+(?:closed|resolved|answered)\b/,
+      when: /\b(?:closed|resolved|answered|handled|triaged|worked through|replied to)\b[^;]{0,20}\b(?:tickets?|tickts|support requests|chats|cases|customer issues)\b|\b\d+\s+tickets?\s+(?:closed|resolved|answered)\b/,
       // Closing stale tickets in the tracker is backlog grooming.
       unless: /\b(?:stale|jira|linear|backlog|grooming|sprint)\b/,
     }, {
@@ -100,7 +100,7 @@ const FINANCE = group('practice', [
   ['Financial Reporting', ['financial reporting', 'financial statements', 'P&L', 'balance sheet', 'management accounts']],
   ['FP&A', ['variance analysis', 'budget vs actuals', 'budget vs actual', 'forecast vs actuals']],
   ['Budgeting', ['budget planning', 'budgeting', 'headcount plan', 'budget forecast', 'budget model', 'annual budget'], {
-    rules: [{ when: /\b(?:built|drafted|prepared|owned|planned|ran|set|reworked|finali[sz]ed)\b[^.;]{0,30}\bbudgets?\b|\bfy\s?\d{2,4}\s+budget/ }],
+    rules: [{ when: /\b(?:built|drafted|prepared|owned|planned|ran|set|reworked|finali[sz]ed)\b[^;]{0,30}\bbudgets?\b|\bfy\s?\d{2,4}\s+budget/ }],
   }],
   ['Payroll', ['payroll processing', 'ran payroll', 'payroll run', 'payroll runs'], { mode: 'rule' }],
   ['Tax Compliance', ['tax filing', 'tax return', 'VAT return', 'sales tax', 'tax compliance', '1099s']],
@@ -108,7 +108,7 @@ const FINANCE = group('practice', [
   ['Revenue Recognition', ['revenue recognition', 'rev rec', 'ASC 606', 'deferred revenue']],
   ['Expense Management', ['expense reports', 'expense management']],
   ['Vendor Management', ['vendor evaluation', 'vendor management', 'RFP', 'procurement', 'vendor review'], {
-    rules: [{ when: /\b(?:negotiat\w*|renew\w*)\b[^.;]{0,40}\b(?:vendors?|suppliers?|licen[cs]es?|discount)\b/ }],
+    rules: [{ when: /\b(?:negotiat\w*|renew\w*)\b[^;]{0,40}\b(?:vendors?|suppliers?|licen[cs]es?|discount)\b/ }],
   }],
 ])
 

@@ -11,7 +11,10 @@ const MODEL_WORK = /\b(?:models?|training|trained|classifier|auc|ml|machine lear
 const DATA_PRACTICES = group('practice', [
   ['Machine Learning', ['machine learning', 'ML model', 'ML models', 'machine-learning', 'model training', 'trained a model', 'classifier', 'churn model', 'propensity model', 'gradient boosted trees', 'gradient boosting', 'random forest', 'ML pipeline', 'k-means', 'kmeans', 'clustering model'], {
     properAliases: ['ML'],
-    rules: [{ when: /\b(?:trained|training|retrained|fit|fitted)\b[^.;]{0,30}\b(?:models?|classifiers?|regressors?)\b|\bAUC\b|\bhyperparameters?\b|\bmodel\s+v\d\b/ }],
+    rules: [
+      { when: /\b(?:trained|training|retrained|fit|fitted)\b[^;]{0,30}\b(?:models?|classifiers?|regressors?)\b|\bAUC\b|\bhyperparameters?\b|\bmodel\s+v\d\b/ },
+      { when: /\bre-?trained\b/, within: /\b(?:models?|classifier|features?|precision|recall|auc)\b/ },
+    ],
   }],
   ['Deep Learning', ['neural network', 'neural networks', 'deep learning', 'CNN', 'LSTM']],
   ['Natural Language Processing', ['NLP', 'text classification', 'intent detection', 'intent classification', 'named entity recognition', 'sentiment analysis', 'BERT', 'RoBERTa', 'tokenizer', 'topic modeling']],
@@ -24,7 +27,7 @@ const DATA_PRACTICES = group('practice', [
   ['MLOps', ['model serving', 'model registry', 'model monitoring', 'MLOps', 'feature store']],
   ['Feature Engineering', ['feature engineering', 'feature selection'], {
     rules: [{
-      when: /\bfeatures?\b[^.;]{0,40}\b(?:built|engineered|derived|computed|extracted)\b|\b(?:built|engineered|derived|computed|extracted)\s+(?:\w+\s+){0,2}features\b/,
+      when: /\bfeatures?\b[^;]{0,40}\b(?:built|engineered|derived|computed|extracted)\b|\b(?:built|engineered|derived|computed|extracted)\s+(?:\w+\s+){0,2}features\b/,
       within: MODEL_WORK,
     }],
   }],
@@ -34,7 +37,7 @@ const DATA_PRACTICES = group('practice', [
     rules: [{ when: /\bstatistically significant\b|\bsignificant at\b|\bp\s?[<=]\s?0?\.\d+|\bpower analysis\b|\bsample size\b/ }],
   }],
   ['A/B Testing', ['A/B test', 'A/B tests', 'A/B testing', 'AB test', 'split test', 'experimentation platform', 'online experiment', 'multivariate test'], {
-    rules: [{ when: /\b\d{2}\/\d{2}\s+split\b|\bvariant\s+[a-d]\b|\b(?:control|treatment)\s+(?:group|arm)\b|\bexperiment\b[^.;]{0,40}\b(?:variants?|lift\w*|significan\w*|control|holdout)\b/ }],
+    rules: [{ when: /\b\d{2}\/\d{2}\s+split\b|\bvariant\s+[a-d]\b|\b(?:control|treatment)\s+(?:group|arm)\b|\bexperiment\b[^;]{0,40}\b(?:variants?|lift\w*|significan\w*|control|holdout)\b/ }],
   }],
   ['Data Analysis', ['data analysis', 'data analytics', 'exploratory analysis', 'analyzed the data', 'analysed the data', 'crosstabs', 'cross-tabs', 'pivot table', 'pivot tables', 'ad hoc analysis'], {
     rules: [{ when: /\bdata pulls?\b/ }, {
@@ -45,15 +48,15 @@ const DATA_PRACTICES = group('practice', [
   ['Customer Segmentation', ['customer segmentation', 'market segmentation', 'segmentation analysis', 'user segments']],
   ['Anomaly Detection', ['anomaly detection', 'anomaly alerts']],
   ['Cohort Analysis', ['cohort analysis', 'retention cohorts', 'cohort retention'], {
-    rules: [{ when: /\b(?:retention|churn|activation|ltv)\b[^.;]{0,30}\b(?:by|per)\s+(?:signup\s+|monthly\s+|weekly\s+)?cohorts?\b|\bcohorts?\b[^.;]{0,30}\b(?:retention|churn)\b/ }],
+    rules: [{ when: /\b(?:retention|churn|activation|ltv)\b[^;]{0,30}\b(?:by|per)\s+(?:signup\s+|monthly\s+|weekly\s+)?cohorts?\b|\bcohorts?\b[^;]{0,30}\b(?:retention|churn)\b/ }],
   }],
   ['Funnel Analysis', ['funnel analysis', 'conversion funnel', 'funnel'], { implies: ['Product Analytics'] }],
   ['Product Analytics', ['product analytics', 'event tracking', 'tracking plan', 'analytics events', 'analytics instrumentation'], {
-    rules: [{ when: /\banalytics\b[^.;]{0,40}\b(?:events?|tracking|instrument\w*|taxonomy|clean\s?up|properties)\b|\bevent names?\b|\btracking plan\b/ }],
+    rules: [{ when: /\banalytics\b[^;]{0,40}\b(?:events?|tracking|instrument\w*|taxonomy|clean\s?up|properties)\b|\bevent names?\b|\btracking plan\b/ }],
   }],
   ['Data Visualization', ['data visualization', 'data visualisation', 'visualizations', 'dashboarding'], {
     rules: [{
-      when: /\b(?:built|rebuilt|created|designed|made|set up|redesigned)\b[^.;]{0,60}\b(?:dashboards?|charts|visuali[sz]ations)\b/,
+      when: /\b(?:built|rebuilt|created|designed|made|set up|redesigned)\b[^;]{0,60}\b(?:dashboards?|charts|visuali[sz]ations)\b/,
       unless: /\b(?:grafana|datadog|kibana|new relic|cloudwatch|monitoring|alert\w*|sentry|observability)\b/,
     }],
   }],
@@ -61,8 +64,12 @@ const DATA_PRACTICES = group('practice', [
     rules: [{ when: /\b(?:duplicate|dupe)\s+(?:accounts|records|rows|entries|customers|companies)\b/ }],
   }],
   ['Entity Resolution', ['entity resolution', 'record linkage', 'fuzzy matching', 'fuzzy match', 'identity resolution']],
-  ['ETL', ['ELT', 'data pipeline', 'data pipelines', 'ingestion pipeline', 'ingestion pipelines', 'backfill', 'backfilled', 'CDC pipeline'], {
-    rules: [{ when: /\b(?:load\w*|ingest\w*|sync\w*|replicat\w*|export\w*)\b[^.;]{0,40}\binto\s+(?:the\s+)?(?:\w+\s+)?(?:warehouse|lake|lakehouse|snowflake|bigquery|redshift|databricks)\b/ }],
+  ['ETL', ['ELT', 'data pipeline', 'data pipelines', 'ingestion pipeline', 'ingestion pipelines', 'CDC pipeline'], {
+    rules: [
+      { when: /\b(?:load\w*|ingest\w*|sync\w*|replicat\w*|export\w*|backfill\w*)\b[^;]{0,40}\binto\s+(?:the\s+)?(?:\w+\s+)?(?:warehouse|lake|lakehouse|snowflake|bigquery|redshift|databricks)\b/ },
+      { when: /\bbackfill\w*/, within: /\b(?:warehouse|pipelines?|dags?|etl|elt|snowflake|bigquery|redshift)\b/ },
+      { when: /\bincremental loads?\b|\b(?:->|→|to)\s+(?:the\s+)?warehouse\s+sync\b|\bwarehouse sync\b/ },
+    ],
   }],
   ['Data Warehousing', ['data warehouse', 'data warehousing', 'data mart', 'data lake', 'lakehouse']],
   ['Data Quality', ['data quality', 'data validation', 'data contracts', 'data quality checks', 'data quality tests'], {

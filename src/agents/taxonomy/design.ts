@@ -37,11 +37,11 @@ const DESIGN_PRACTICES = group('practice', [
   ['Branding', ['branding', 'brand identity', 'rebrand', 'rebranding', 'logo design', 'new logo', 'logomark', 'wordmark', 'logo lockups', 'brand guide', 'brand guidelines', 'brand design', 'visual identity', 'brand book']],
   ['Typography', ['typography', 'type scale', 'typeface', 'typefaces', 'font pairing', 'type ramp', 'type system']],
   ['Iconography', ['iconography', 'icon set', 'icon sets', 'icon design', 'icon family', 'icon library'], {
-    rules: [{ when: /\b(?:drew|designed|redrew|drawn|illustrated|redesigned)\b[^.;]{0,20}\bicons?\b/ }],
+    rules: [{ when: /\b(?:drew|designed|redrew|drawn|illustrated|redesigned)\b[^;]{0,20}\bicons?\b/ }],
   }],
   ['Illustration', ['illustrations', 'illustration', 'spot illustrations']],
   ['Video Editing', ['video editing', 'color grading', 'colour grading'], {
-    rules: [{ when: /\b(?:edited|cut|trimmed)\b[^.;]{0,30}\b(?:videos?|footage|recordings?|episodes?|clips?)\b/ }],
+    rules: [{ when: /\b(?:edited|cut|trimmed)\b[^;]{0,30}\b(?:videos?|footage|recordings?|episodes?|clips?)\b/ }],
   }],
   // Animation in code (CSS, a JS library) is front-end work; animation as a deliverable is motion design.
   ['Motion Design', ['motion design', 'motion spec', 'motion specs', 'motion graphics', 'micro-animations', 'easing curves'], {

@@ -21,7 +21,7 @@ const PRACTICES = group('practice', [
   // Process
   ['Agile', ['agile methodology', 'agile methodologies'], { mode: 'proper' }],
   ['Scrum', ['sprint planning', 'sprint review', 'daily scrum', 'scrum master', 'backlog grooming', 'backlog refinement', 'story points'], {
-    rules: [{ when: /\b(?:groom\w*|refin\w*)\b[^.;]{0,20}\bbacklog\b/ }],
+    rules: [{ when: /\b(?:groom\w*|refin\w*)\b[^;]{0,20}\bbacklog\b/ }],
   }],
   ['Kanban', ['kanban board']],
   ['Test-Driven Development', ['TDD', 'test-driven', 'test-first']],
@@ -36,7 +36,7 @@ const PRACTICES = group('practice', [
   ['CI/CD', ['continuous integration', 'continuous delivery', 'continuous deployment', 'CI pipeline', 'CI pipelines', 'deploy pipeline', 'deployment pipeline', 'build pipeline', 'CI/CD pipeline'], {
     properAliases: ['CI', 'CD'],
     rules: [{
-      when: /\b(?:build|deploy(?:ment)?|release|test)(?:\/\w+)*\s+(?:pipelines?|workflows?|jobs?)\b|\bpipelines?\b[^.;]{0,60}\b(?:build|deploy|deploys|release)\b/,
+      when: /\b(?:build|deploy(?:ment)?|release|test)(?:\/\w+)*\s+(?:pipelines?|workflows?|jobs?)\b|\bpipelines?\b[^;]{0,60}\b(?:builds?|deploy\w*|releas\w*)\b/,
       unless: /\b(?:data|etl|elt|ingestion|feature|ml|training|sales)\s+pipelines?\b/,
     }],
   }],
@@ -49,7 +49,10 @@ const PRACTICES = group('practice', [
   ['Feature Flags', ['feature flag', 'feature toggle', 'feature toggles', 'feature-flagged', 'kill switch']],
   // Architecture
   ['Microservices', ['microservice', 'micro-services', 'service mesh']],
-  ['REST APIs', ['RESTful', 'REST API', 'REST endpoint', 'REST endpoints'], { properAliases: ['REST'] }],
+  ['REST APIs', ['RESTful', 'REST API', 'REST endpoint', 'REST endpoints'], {
+    properAliases: ['REST'],
+    rules: [{ when: /(?:^|\s)\/v\d\b|\bapi\b[^;]{0,40}\b(?:cursor pagination|status codes?|http verbs|put|patch endpoints?)\b/, unless: /\b(?:grpc|graphql|oauth|jwks?|websockets?)\b/ }],
+  }],
   ['API Design', ['API design', 'API contract', 'API contracts', 'API versioning', 'API-first', 'API specification'], {
     rules: [
       { when: /\b(?:apis?|endpoints?)\b[^.]{0,60}\b(?:contracts?|versioning|breaking[- ]changes?|backwards?[- ]compatib\w*|pagination|idempoten\w*)\b/ },
@@ -62,7 +65,10 @@ const PRACTICES = group('practice', [
   ['Event-Driven Architecture', ['event-driven', 'event driven', 'event sourcing', 'CQRS', 'outbox pattern', 'transactional outbox', 'outbox table', 'domain events', 'event bus']],
   ['Domain-Driven Design', ['DDD', 'bounded context', 'bounded contexts']],
   ['System Design', ['system architecture', 'software architecture', 'architecture review', 'architecture decision record'], { properAliases: ['ADR', 'ADRs'] }],
-  ['Distributed Systems', ['distributed system', 'consensus protocol', 'distributed systems']],
+  // Making calls between services survive each other's failures: retries, backoff, deadlines, circuit breakers.
+  ['Distributed Systems', ['distributed system', 'consensus protocol', 'distributed systems', 'circuit breaker', 'circuit breakers', 'bulkheads'], {
+    rules: [{ when: [/\b(?:retries|retry|backoff|deadlines?|timeouts?|circuit[- ]break\w*|jitter\w*)\b/, /\b(?:backoff|deadlines?|circuit[- ]break\w*|cascading|jitter\w*)\b/] }],
+  }],
   ['Concurrency', ['multithreading', 'multi-threaded', 'race condition', 'race conditions', 'deadlock', 'deadlocks', 'concurrency']],
   // Testing
   ['Unit Testing', ['unit test', 'unit tests', 'unit-tested']],
@@ -79,8 +85,8 @@ const PRACTICES = group('practice', [
     rules: [
       // A duration that went from one value to another: "11 min -> 90s", "from ~900 ms to 120 ms".
       { when: new RegExp(`${DURATION}\\s*(?:->|→|=>|to)\\s*${DURATION}`) },
-      { when: new RegExp(`${SPEED_SUBJECT}[^.;]{0,60}${IMPROVED}|${IMPROVED}[^.;]{0,40}${SPEED_SUBJECT}`) },
-      { when: /\b\d+(?:\.\d+)?\s?(?:%|x|×|times)\s+faster\b|\bfaster\b[^.;]{0,20}\b\d+(?:\.\d+)?\s?(?:%|x|×)/ },
+      { when: new RegExp(`${SPEED_SUBJECT}[^;]{0,60}${IMPROVED}|${IMPROVED}[^;]{0,40}${SPEED_SUBJECT}`) },
+      { when: /\b\d+(?:\.\d+)?\s?(?:%|x|×|times)\s+faster\b|\bfaster\b[^;]{0,20}\b\d+(?:\.\d+)?\s?(?:%|x|×)/ },
       { when: /\b(?:kernel|jvm|gc|query|memory|database|db|network)\s+tuning\b|\bspill(?:ing|ed|s)?\s+to\s+disk\b|\bbottlenecks?\b|\bmemory\s+(?:usage\s+|footprint\s+)?(?:halved|cut|reduced)\b/ },
     ],
   }],
@@ -95,20 +101,24 @@ const PRACTICES = group('practice', [
   }],
   ['Caching', ['cache invalidation', 'caching layer', 'cache hit rate', 'caching', 'CDN caching', 'in-memory cache', 'read-through cache', 'write-through cache'], {
     rules: [
-      { when: /\bcach(?:e|ed|ing)\b[^.;]{0,40}\b(?:ttl|in-process|in-memory|invalidat\w*|hit rate|evict\w*|warm\w*)\b|\b(?:added|introduced|put)\s+(?:an?\s+)?(?:\w+\s+)?cache\b|\b(?:now|results?|responses?)\s+cached\b/ },
+      { when: /\bcach(?:e|ed|ing)\b[^;]{0,40}\b(?:ttl|in-process|in-memory|invalidat\w*|hit rate|evict\w*|warm\w*)\b|\b(?:added|introduced|put)\s+(?:an?\s+)?(?:\w+\s+)?cache\b|\b(?:now|results?|responses?)\s+cached\b/ },
       // Memoising UI components is render performance, not a cache.
       { when: /\bmemoi[sz]\w*/, unless: /\b(?:components?|render\w*|react|usememo|usecallback|selectors?|props)\b/ },
     ],
   }],
-  ['Database Migrations', ['schema migration', 'schema migrations', 'database migration', 'migration scripts', 'zero-downtime migration']],
-  ['Database Administration', ['DBA', 'vacuum', 'autovacuum', 'point-in-time recovery', 'database upgrade', 'major version upgrade', 'pg_upgrade', 'connection pooling'], {
-    rules: [{ when: /\b(?:upgrad\w*|cut over|cutover|failover|failed over|vacuum\w*)\b[^.;]{0,40}\b(?:db|database|postgres\w*|mysql|primary|replicas?)\b|\b(?:db|database|postgres\w*|mysql)\b[^.;]{0,30}\bfrom\s+(?:\w+\s+)?\d+(?:\.\d+)?\s+to\s+\d+/ }],
+  ['Database Migrations', ['schema migration', 'schema migrations', 'database migration', 'migration scripts', 'zero-downtime migration'], {
+    rules: [{ when: /\b(?:added|wrote|ran|shipped)\s+(?:a\s+|the\s+)?(?:\w+\s+)?migrations?\b/, within: /\b(?:rows?|tables?|columns?|schema|db|database|postgres\w*|mysql|sql|backfill\w*)\b/ }],
   }],
-  ['Database Partitioning', ['table partitioning', 'partitioned table', 'partitioned tables', 'pg_partman', 'partition pruning', 'partitioned the']],
+  ['Database Administration', ['DBA', 'vacuum', 'autovacuum', 'point-in-time recovery', 'database upgrade', 'major version upgrade', 'pg_upgrade', 'connection pooling'], {
+    rules: [{ when: /\b(?:upgrad\w*|cut over|cutover|failover|failed over|vacuum\w*)\b[^;]{0,40}\b(?:db|database|postgres\w*|mysql|primary|replicas?)\b|\b(?:db|database|postgres\w*|mysql)\b[^;]{0,30}\bfrom\s+(?:\w+\s+)?\d+(?:\.\d+)?\s+to\s+\d+/ }],
+  }],
+  ['Database Partitioning', ['table partitioning', 'partitioned table', 'partitioned tables', 'pg_partman', 'partition pruning'], {
+    rules: [{ when: /\bpartition(?:ed|ing)\b[^;]{0,30}\b(?:tables?|by (?:month|day|week|date|tenant|year))\b/, unless: /\b(?:topics?|kafka|spark|dataframes?|disks?)\b/ }],
+  }],
   ['Sharding', ['sharding', 'sharded', 'shard key', 'shards']],
   // "Replication" alone is as often restored, read about or discussed as set up.
   ['Database Replication', ['logical replication', 'streaming replication', 'read replica', 'read replicas', 'replica lag', 'replication slot', 'replication slots', 'change data capture'], {
-    rules: [{ when: /\b(?:set up|setting up|configured|added|enabled|built|tuned)\b[^.;]{0,30}\breplication\b/ }],
+    rules: [{ when: /\b(?:set up|setting up|configured|added|enabled|built|tuned)\b[^;]{0,30}\breplication\b/ }],
   }],
   ['Data Modeling', ['data model', 'data modelling', 'data modeling', 'schema design', 'dimensional model', 'star schema']],
   // Operations
@@ -117,18 +127,18 @@ const PRACTICES = group('practice', [
   // "Monitoring" alone is often a product category ("the new monitoring tool"); setting it up is the skill.
   ['Monitoring', ['alerting', 'alert rules', 'alerts', 'an alert', 'uptime checks', 'synthetic checks'], {
     mode: 'rule',
-    rules: [{ when: /\b(?:added|set up|built|configured|improved|wrote|tuned)\b[^.;]{0,30}\b(?:monitoring|alarms?|health checks?)\b|\bmonitoring\s+(?:for|on|of)\b/ }],
+    rules: [{ when: /\b(?:added|set up|built|configured|improved|wrote|tuned)\b[^;]{0,30}\b(?:monitoring|alarms?|health checks?)\b|\bmonitoring\s+(?:for|on|of)\b/ }],
   }],
   // Being on call, or handling an outage, is incident work; an "on-call channel" or "on-call load" only names it.
   ['Incident Management', ['incident response', 'incident commander', 'SEV1', 'SEV2', 'SEV-1', 'SEV-2', 'paged', 'war room', 'incident management', 'on-call shift', 'on-call rotation', 'on-call week'], {
     rules: [
       { when: /\b(?:was|were|been|am|being|i'm|we're)\s+on[- ]call\b|\bon[- ]call\s+(?:this|last|for the|duty)\b|^\W*on[- ]call\b/ },
-      { when: /\b(?:mitigat\w*|resolv\w*|handled|responded to|restor\w*|ran|led|rolled back)\b[^.;]{0,40}\b(?:outages?|incidents?|sev\s?[0-3])\b|\b(?:outages?|incidents?)\b[^.;]{0,40}\b(?:mitigated|resolved|restored|rolled back)\b/, unless: /\b(?:comms|communications?)\b/ },
+      { when: /\b(?:mitigat\w*|resolv\w*|handled|responded to|restor\w*|ran|led|rolled back)\b[^;]{0,40}\b(?:outages?|incidents?|sev\s?[0-3])\b|\b(?:outages?|incidents?)\b[^;]{0,40}\b(?:mitigated|resolved|restored|rolled back)\b/, unless: /\b(?:comms|communications?)\b/ },
     ],
   }],
   ['Root Cause Analysis', ['root cause', 'root-caused', 'RCA', 'postmortem', 'post-mortem', 'post mortem', 'five whys', '5 whys'], { implies: ['Incident Management'] }],
   ['Bug Triage', ['bug triage', 'bug bash'], {
-    rules: [{ when: /\btriag\w*\b[^.;]{0,20}\b(?:bugs?|bug reports|crash(?:es| reports)?|regressions)\b/ }],
+    rules: [{ when: /\btriag\w*\b[^;]{0,20}\b(?:bugs?|bug reports|crash(?:es| reports)?|regressions)\b/ }],
   }],
   ['Cloud Security', ['cloud security', 'CSPM', 'security posture']],
   ['Troubleshooting', ['troubleshooting', 'troubleshot', 'diagnosed', 'technical troubleshooting', 'HAR file', 'HAR files'], {
@@ -138,16 +148,16 @@ const PRACTICES = group('practice', [
     rules: [{ when: /\bright-?siz\w*/ }],
   }],
   ['Disaster Recovery', ['disaster recovery', 'DR drill', 'DR test', 'DR exercise', 'backup restore', 'restore drill', 'restore test', 'RPO', 'RTO', 'business continuity', 'failover test'], {
-    rules: [{ when: /\brestor\w*\b[^.;]{0,40}\bfrom\s+(?:the\s+|our\s+)?(?:\w+\s+)?backups?\b|\bbackups?\b[^.;]{0,60}\brestor\w*/ }],
+    rules: [{ when: /\brestor\w*\b[^;]{0,40}\bfrom\s+(?:the\s+|our\s+)?(?:\w+\s+)?backups?\b|\bbackups?\b[^;]{0,60}\brestor\w*/ }],
   }],
   ['High Availability', ['HA setup', 'multi-AZ', 'multi-region', 'zero-downtime', 'zero downtime', 'high availability']],
   ['Load Balancing', ['load balancer', 'load balancers', 'ALB', 'ELB', 'load balancing']],
   ['Autoscaling', ['auto-scaling', 'autoscaler', 'HPA', 'horizontal pod autoscaler', 'autoscaling']],
   ['Cost Optimization', ['cost optimisation', 'cloud costs', 'cloud spend', 'FinOps', 'reserved instances', 'savings plan', 'savings plans', 'cost review', 'cost reduction', 'cost optimization', 'right-sized', 'right-sizing', 'rightsized'], {
-    rules: [{ when: /\b(?:sav(?:ed|ing|ings of)|cut|reduc\w*)\b[^.;]{0,30}[$€£]\s?\d|\b(?:cut|reduc\w*|lower\w*|saved|trimmed|halved)\b[^.;]{0,40}\b(?:bill|costs?|spend|credits)\b|[-−]\s?\d+(?:\.\d+)?\s?%\s+(?:credits|costs?|spend|bill)\b|\b(?:bill|costs?|spend)\b[^.;]{0,20}\b(?:down|saved)\b/ }],
+    rules: [{ when: /\b(?:sav(?:ed|ing|ings of)|cut|reduc\w*)\b[^;]{0,30}[$€£]\s?\d|\b(?:cut|reduc\w*|lower\w*|saved|trimmed|halved)\b[^;]{0,40}\b(?:bill|costs?|spend|credits)\b|[-−]\s?\d+(?:\.\d+)?\s?%\s+(?:credits|costs?|spend|bill)\b|\b(?:bill|costs?|spend)\b[^;]{0,20}\b(?:down|saved)\b/ }],
   }],
   ['Secrets Management', ['secrets management', 'secret management', 'secrets rotation', 'secret rotation', 'dynamic credentials', 'app secrets'], {
-    rules: [{ when: /\b(?:secrets?|credentials|creds|passwords)\b[^.;]{0,40}\b(?:rotat\w*|dynamic|env files?|encrypt\w*|sealed|vault)\b|\b(?:dynamic|rotat\w*|short-lived)\b[^.;]{0,20}\b(?:secrets?|credentials|creds)\b/ }],
+    rules: [{ when: /\b(?:hard-?coded|plaintext|admin)\s+(?:keys|credentials|creds|secrets|passwords)\b|\b(?:secrets?|credentials|creds|passwords)\b[^;]{0,40}\b(?:rotat\w*|dynamic|env files?|encrypt\w*|sealed|vault)\b|\b(?:dynamic|rotat\w*|short-lived)\b[^;]{0,20}\b(?:secrets?|credentials|creds)\b/ }],
   }],
   // "Networking" alone is as often an event as a skill.
   ['Networking', ['TCP/IP', 'TCP', 'UDP', 'DNS', 'subnet', 'subnets', 'BGP', 'VPN', 'firewall rules', 'somaxconn', 'network tuning', 'computer networking', 'network engineering'], {
@@ -155,12 +165,13 @@ const PRACTICES = group('practice', [
     rules: [{ when: /\btcp_\w+|\bconnection resets?\b|\bpacket loss\b|\bsockets?\s+(?:limits?|backlog|buffers?)\b|\bMTU\b/ }],
   }],
   // Security
-  ['Application Security', ['AppSec', 'OWASP', 'XSS', 'CSRF', 'SQL injection', 'vulnerability', 'vulnerabilities', 'CVE', 'security hardening', 'secure coding']],
+  ['Application Security', ['AppSec', 'OWASP', 'XSS', 'CSRF', 'SQL injection', 'vulnerability', 'vulnerabilities', 'CVE', 'secure coding']],
+  ['Security Hardening', ['security hardening', 'hardened', 'hardening', 'CIS benchmark', 'CIS benchmarks', 'fail2ban']],
   ['Threat Modeling', ['threat model', 'threat modeling', 'threat modelling', 'STRIDE']],
   ['Penetration Testing', ['pentest', 'pen test', 'penetration test', 'penetration testing']],
   ['Authentication', ['MFA', '2FA', 'multi-factor authentication', 'login flow', 'authn', 'passkeys', 'WebAuthn', 'auth flow', 'authentication']],
   ['Single Sign-On', ['SSO', 'single sign-on', 'single sign on']],
-  ['Access Control', ['RBAC', 'role-based access control', 'permissions model', 'row-level security', 'authorization', 'ABAC']],
+  ['Access Control', ['RBAC', 'role-based access control', 'permissions model', 'row-level security', 'authorization', 'ABAC', 'least privilege', 'least-privilege']],
   ['Encryption', ['TLS', 'mTLS', 'SSL certificates', 'encryption at rest', 'end-to-end encryption', 'encryption']],
   ['Compliance', ['SOC 2', 'SOC2', 'ISO 27001', 'GDPR', 'HIPAA', 'PCI DSS', 'PCI-DSS', 'audit evidence', 'compliance']],
   ['Data Privacy', ['PII', 'data retention', 'anonymization', 'anonymisation', 'pseudonymization', 'DPIA']],
@@ -171,12 +182,12 @@ const PRACTICES = group('practice', [
   }],
   ['Cross-Browser Compatibility', ['cross-browser', 'browser compatibility', 'cross-browser testing', 'browser support'], {
     rules: [{
-      when: /\b(?:safari|firefox|edge|ie11|internet explorer|webkit|older browsers)\b[^.;]{0,60}\b(?:bugs?|issues?|jank|quirks?|fix(?:ed)?|broke|broken|layouts?|render\w*|overlap\w*|polyfills?|fallbacks?)\b|\b(?:bugs?|jank|quirks?|fix(?:ed)?|broken|polyfills?|fallbacks?)\b[^.;]{0,60}\b(?:safari|firefox|ie11|internet explorer|webkit)\b/,
+      when: /\b(?:safari|firefox|edge|ie11|internet explorer|webkit|older browsers)\b[^;]{0,60}\b(?:bugs?|issues?|jank|quirks?|fix(?:ed)?|broke|broken|layouts?|render\w*|overlap\w*|polyfills?|fallbacks?)\b|\b(?:bugs?|jank|quirks?|fix(?:ed)?|broken|polyfills?|fallbacks?)\b[^;]{0,60}\b(?:safari|firefox|ie11|internet explorer|webkit)\b/,
     }],
   }],
   ['SEO', ['search engine optimization', 'search engine optimisation']],
   ['Web Performance', ['Core Web Vitals', 'Lighthouse', 'LCP', 'CLS', 'INP', 'bundle size', 'code splitting', 'lazy loading', 'web performance', 'tree shaking', 'tree-shook'], {
-    rules: [{ when: /\bbundle\b[^.;]{0,30}\b(?:down|cut|reduced|smaller|shrank|halved)\b|\b(?:cut|reduced|shrank|halved)\b[^.;]{0,30}\bbundle\b/ }],
+    rules: [{ when: /\bbundle\b[^;]{0,30}\b(?:down|cut|reduced|smaller|shrank|halved|under|below)\b|\b(?:cut|reduced|shrank|halved)\b[^;]{0,30}\bbundle\b|\bgzipped\b/ }],
   }],
   ['Internationalization', ['i18n', 'internationalisation', 'internationalization', 'react-intl', 'i18next', 'FormatJS', 'ICU messages', 'locale files']],
   ['Web Scraping', ['scraper', 'scraping', 'web scraping', 'crawler']],

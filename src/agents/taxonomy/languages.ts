@@ -102,7 +102,8 @@ const OVERRIDES: Record<string, LanguageOverride> = {
   Dart: { mode: 'proper', aliases: [] },
   Ruby: { mode: 'proper', aliases: ['jruby'] },
   Rust: { mode: 'proper', aliases: ['rustlang'] },
-  Swift: { mode: 'proper', aliases: ['SwiftLang'] },
+  // Swift's own idioms in iOS work (async/await, Codable) show the language unnamed.
+  Swift: { mode: 'proper', aliases: ['SwiftLang'], rules: [{ when: /\b(?:async\/await|codable|swift concurrency|structured concurrency|actors|optionals)\b/, within: /\b(?:ios|iphone|ipad|xcode|swiftui|uikit|macos|watchos)\b/ }] },
   Julia: { mode: 'context', aliases: ['julialang'] },
   Crystal: { mode: 'context', aliases: [] },
   Elm: { mode: 'context', aliases: [] },

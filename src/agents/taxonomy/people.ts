@@ -32,24 +32,24 @@ const SOFT_SKILLS = group('soft_skill', [
     ],
   }],
   ['Stakeholder Management', ['stakeholder', 'stakeholders', 'stakeholder management', 'steering committee', 'stakeholder alignment'], {
-    rules: [{ when: /\b(?:got|secured|obtained|won)\s+(?:sign-?off|buy-?in|approval)\s+from\b/ }, { when: new RegExp(String.raw`\b(?:reviewed|aligned|walked through|shared|socialized|socialised|signed off|agreed)\b[^.;]{0,30}\bwith\s+(?:the\s+|our\s+|their\s+)?(?:[\w/]+\s+(?:\+|and|&)\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) }],
+    rules: [{ when: /\b(?:got|secured|obtained|won)\s+(?:sign-?off|buy-?in|approval)\s+from\b/ }, { when: new RegExp(String.raw`\b(?:reviewed|aligned|walked through|shared|socialized|socialised|signed off|agreed)\b[^;]{0,30}\bwith\s+(?:the\s+|our\s+|their\s+)?(?:[\w/]+\s+(?:\+|and|&)\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) }],
   }],
   ['Cross-functional Collaboration', ['cross-functional', 'cross functional', 'cross-team'], {
-    rules: [{ when: new RegExp(String.raw`\b(?:coordinat\w+|align\w*|partner\w*|worked with|worked across)\b[^.;]{0,20}\b${FUNCTION}\b\s*(?:,|\+|and|&)\s*(?:the\s+)?${FUNCTION}\b`) }],
+    rules: [{ when: new RegExp(String.raw`\b(?:coordinat\w+|align\w*|partner\w*|worked with|worked across)\b[^;]{0,20}\b${FUNCTION}\b\s*(?:,|\+|and|&)\s*(?:the\s+)?${FUNCTION}\b`) }],
   }],
   ['Public Speaking', ['conference talk', 'gave a talk', 'tech talk', 'lightning talk', 'meetup talk', 'public speaking', 'keynote', 'presented at']],
   ['Presentations', ['presented', 'presentation', 'presentations', 'slide deck', 'slides', 'deck', 'decks']],
   ['Executive Communication', ['executive communication', 'exec update', 'executive update', 'executive summary', 'exec summary', 'investor update'], {
     // Rules rather than aliases for "board deck", so that "deck" still reads as Presentations.
-    rules: [{ when: /\b(?:deck|update|report|memo|summary|presentation|briefing)\b[^.;]{0,20}\bfor\s+the\s+(?:board|ceo|execs|exec team|executive team|leadership team|investors)\b|\bboard\s+(?:decks?|meetings?|updates?|packs?|reports?)\b|\b(?:ceo|cfo|cto|coo|exec(?:utive)?)\s+(?:memo|update|summary|briefing|deck)\b/ }],
+    rules: [{ when: /\b(?:deck|update|report|memo|summary|presentation|briefing)\b[^;]{0,20}\bfor\s+the\s+(?:board|ceo|execs|exec team|executive team|leadership team|investors)\b|\bboard\s+(?:decks?|meetings?|updates?|packs?|reports?)\b|\b(?:ceo|cfo|cto|coo|exec(?:utive)?)\s+(?:memo|update|summary|briefing|deck)\b/ }],
   }],
   ['Communication', ['communicated', 'status update', 'status updates'], { mode: 'rule' }],
   // Running a workshop is facilitation; attending one is not.
   ['Facilitation', ['facilitated', 'facilitation', 'ran the retro', 'ran the workshop', 'retro', 'retros', 'retrospective', 'retrospectives', 'sprint retro'], {
-    rules: [{ when: /\b(?:ran|led|hosted|organi[sz]ed|moderated|facilitat\w*)\b[^.;]{0,30}\b(?:workshops?|brainstorm\w*|kickoffs?|offsites?|design sprints?|planning sessions?|critiques?|crits?)\b/ }],
+    rules: [{ when: /\b(?:ran|led|hosted|organi[sz]ed|moderated|facilitat\w*)\b[^;]{0,30}\b(?:workshops?|brainstorm\w*|kickoffs?|offsites?|design sprints?|planning sessions?|critiques?|crits?)\b/ }],
   }],
   ['Negotiation', ['negotiated', 'negotiation', 'negotiations', 'negotiating', 'contract negotiation'], {
-    rules: [{ when: /\bpushed back on\b[^.;]{0,30}\b(?:discount|price|pricing|terms|ask)\b|\bcounter-?off\w*|\b(?:opened|landed|closed|settled)\s+at\s+\d+\s?%/ }],
+    rules: [{ when: /\bpushed back on\b[^;]{0,30}\b(?:discount|price|pricing|terms|ask)\b|\bcounter-?off\w*|\b(?:opened|landed|closed|settled)\s+at\s+\d+\s?%/ }],
   }],
   // "conflict resolution" alone usually means merging data (sync, CRDTs), so only interpersonal phrasings count.
   ['Conflict Resolution', ['resolved a conflict', 'resolved the conflict', 'mediated', 'mediation'], { mode: 'proper' }],
@@ -65,7 +65,7 @@ const LANGUAGE_NAMES = ['German', 'French', 'Spanish', 'Italian', 'Portuguese', 
 const HUMAN_LANGUAGES = group('soft_skill', LANGUAGE_NAMES.map((name): Row => [name, [], {
   mode: 'rule',
   rules: [{
-    when: new RegExp(String.raw`\b(?:translat\w*|locali[sz]\w*|interpret\w*|fluent|native|spoke|speaking|presented|wrote|written|conducted|ran)\b[^.;]{0,50}\b(?:into|in)\s+${name}\b|\b${name}\s+(?:locali[sz]ation|translations?|version|copy|subtitles)\b`),
+    when: new RegExp(String.raw`\b(?:translat\w*|locali[sz]\w*|interpret\w*|fluent|native|spoke|speaking|presented|wrote|written|conducted|ran)\b[^;]{0,50}\b(?:into|in)\s+${name}\b|\b${name}\s+(?:locali[sz]ation|translations?|version|copy|subtitles)\b`),
     describesWriting: true,
   }],
 }]))
