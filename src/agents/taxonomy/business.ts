@@ -15,19 +15,21 @@ const PRODUCT = group('practice', [
     implies: ['Product Management'],
   }],
   ['Requirements Gathering', ['requirements gathering', 'gathered requirements', 'user stories', 'acceptance criteria']],
-  ['Product Discovery', ['product discovery', 'discovery sprint', 'opportunity solution tree', 'discovery interviews', 'discovery research', 'problem discovery', 'opportunity mapping']],
+  ['Product Discovery', ['product discovery', 'discovery sprint', 'opportunity solution tree', 'opportunity tree', 'discovery interviews', 'discovery research', 'problem discovery', 'opportunity mapping']],
   ['Product Launch', ['product launch', 'launch day', 'go-to-market', 'go/no-go', 'launch plan', 'launch checklist', 'launch readiness'], {
     rules: [{ when: /\b(?:ga|beta|public|feature|soft|hard|v\d+)\s+launch(?:es|ed)?\b|\blaunch (?:email|announcement|comms|week)\b/ }],
   }],
   // "Packaging" and tiers are pricing only next to prices (an app is packaged too).
-  ['Pricing Strategy', ['pricing strategy', 'pricing model', 'pricing and packaging', 'packaging and pricing', 'price change', 'pricing change', 'pricing tiers', 'pricing tier', 'usage-based pricing', 'usage-based tier', 'grandfathering', 'grandfathered', 'price increase', 'monetization', 'monetisation'], {
+  ['Pricing Strategy', ['pricing strategy', 'pricing model', 'pricing and packaging', 'packaging and pricing', 'pricing tiers', 'pricing tier', 'usage-based pricing', 'usage-based tier', 'grandfathering', 'grandfathered', 'monetization', 'monetisation', 'willingness to pay', 'Van Westendorp', 'price sensitivity', 'pricing research'], {
     rules: [
+      // A price change the work was about, not one it came after.
+      { when: /\bpric(?:e|ing) (?:changes?|increases?)\b/, unless: /\b(?:after|before|since|because of|due to|following)\s+(?:the\s+|our\s+)?(?:\w+\s+)?pric(?:e|ing)/ },
       { when: /\bpackaging\b/, within: /\b(?:pricing|prices?|tiers?|plans?|seats?)\b/ },
       { when: /\b\d+\s+(?:pricing\s+)?tiers\b|\btiers?\s+instead\s+of\b/, within: /\bpric\w*/ },
     ],
   }],
-  ['Competitive Analysis', ['competitive analysis', 'competitor analysis', 'competitive research', 'competitive teardown', 'competitive landscape', 'competitor teardown', 'competitive intelligence'], {
-    rules: [{ when: /\b(?:teardown|review|analysis|comparison|audit)\s+of\s+(?:\d+\s+|our\s+|the\s+)?(?:\w+\s+)?(?:rivals|competitors)\b|\b(?:rivals|competitors)'?\s+(?:pricing|features|products|positioning|offerings)\b/ }],
+  ['Competitive Analysis', ['competitive analysis', 'competitor analysis', 'competitive research', 'competitive teardown', 'competitive landscape', 'competitor teardown', 'competitive intelligence', 'competitor review', 'competitive review'], {
+    rules: [{ when: [/\b(?:rivals?|competitors?|competition)\b/, /\b(?:review\w*|compar\w*|analy\w*|teardowns?|mapped|benchmark\w*|audit\w*|signed up)\b/] }, { when: /\b(?:teardown|review|analysis|comparison|audit)\s+of\s+(?:\d+\s+|our\s+|the\s+)?(?:\w+\s+)?(?:rivals|competitors)\b|\b(?:rivals|competitors)'?\s+(?:pricing|features|products|positioning|offerings)\b/ }],
   }],
   ['Market Research', ['market research', 'market sizing'], { properAliases: ['TAM'] }],
   ['Financial Modeling', ['financial model', 'financial models', 'financial modeling', 'financial modelling', 'revenue model', 'unit economics', 'DCF', 'three-statement model', 'cash flow forecast', 'cash flow model', '13-week cash flow', 'scenario model'], {
@@ -59,10 +61,12 @@ const SALES = group('practice', [
     rules: [{ when: /\bdemo(?:s|ed)?\b/, within: /\b(?:prospects?|customers?|clients?|sales|deals?|ae|aes|se|buyers?|trial|proposal|commercials)\b/ }],
   }],
   ['Proposal Writing', ['proposal writing', 'RFP response', 'RFP responses', 'sales proposal', 'statement of work'], {
-    rules: [{ when: /\b(?:sent|wrote|drafted|submitted|prepared|put together)\b[^;]{0,20}\bproposals?\b/, unless: /\b(?:design|technical|architecture|rfc|api)\s+proposals?\b/ }],
+    rules: [
+      { when: /\b(?:answered|responded to|completed|submitted)\b[^;]{0,60}\brfps?\b/ }, { when: /\b(?:sent|wrote|drafted|submitted|prepared|put together)\b[^;]{0,20}\bproposals?\b/, unless: /\b(?:design|technical|architecture|rfc|api)\s+proposals?\b/ },
+    ],
   }],
   ['Sales Enablement', ['sales enablement', 'battlecard', 'battlecards', 'battle cards', 'objection handling', 'sales playbook', 'sales training'], {
-    rules: [{ when: /\btrain(?:ed|ing)\b[^;]{0,20}\b(?:aes|sdrs|bdrs|reps|sales team|account executives|sales reps)\b/ }],
+    rules: [{ when: /\b(?:train\w*|coach\w*|enabl\w*|ramp\w*)\b[^;]{0,20}\b(?:aes|sdrs|bdrs|reps|sales team|account executives|sales reps|sales hires)\b/ }],
   }],
   ['CRM Administration', ['CRM administration', 'CRM admin', 'CRM hygiene', 'CRM cleanup', 'CRM migration', 'lifecycle stage', 'lifecycle stages', 'CRM workflows'], {
     rules: [{ when: /\bcrm\b[^;]{0,30}\b(?:clean\w*|hygiene|migrat\w*|config\w*|set ?up|workflows?|automation|fields?|dedup\w*|merg\w*|admin\w*)\b|\b(?:clean\w*|migrat\w*|configur\w*|set up|dedup\w*|merg\w*|admin\w*)\b[^;]{0,30}\bcrm\b/ }, { when: /\b(?:merg\w*|dedup\w*|clean\w*|fix\w*|rebuilt|configur\w*|set up)\b[^;]{0,30}\b(?:contacts|leads|deals|companies|opportunity stages|deal stages|pipeline stages|picklists?|page layouts?|validation rules|lifecycle\w*|automations?|custom fields|properties)\b/, within: /\b(?:hubspot|salesforce|crm|pipedrive)\b/ }],
@@ -70,7 +74,7 @@ const SALES = group('practice', [
 ])
 
 const CUSTOMERS = group('practice', [
-  ['Customer Success', ['customer success', 'health score', 'health scores', 'adoption plan', 'churn risk', 'success plan', 'health check call', 'account health', 'usage review', 'save play', 'save plays'], {
+  ['Customer Success', ['customer success', 'health score', 'health scores', 'adoption plan', 'churn risk', 'success plan', 'health check call', 'account health', 'usage review', 'save play', 'save plays', 'save call', 'churn save', 'churning customer', 'NPS follow-up'], {
     // A business review for the board or investors is reporting, not a customer's review.
     rules: [{ when: /\bQBRs?\b|\bEBRs?\b|\bquarterly business reviews?\b/, unless: /\b(?:board|investors?)\b/ }],
   }],
@@ -78,37 +82,47 @@ const CUSTOMERS = group('practice', [
     rules: [{ when: /\bonboard(?:ed|ing)\b[^;]{0,40}\b(?:customers?|clients?|accounts?|admins?|workspaces?|tenants?|onto the \w+ plan|their (?:team|users|admins))\b|\bonboarding (?:session|sessions|kickoff)\b/, unless: /\b(?:hires?|engineers?|employees|developers|team members|new pms?)\b/ }],
   }],
   // Handling tickets is support work; "support tickets per seat" as a model feature is not.
-  ['Customer Support', ['tier 2 queue', 'tier 1 queue', 'support inbox', 'customer support', 'support queue', 'helpdesk', 'help desk', 'escalations', 'escalation', 'customer escalation', 'ticket backlog', 'tier 2 support', 'tier-2 support', 'tier 1 support', 'support rotation', 'support shift', 'saved replies', 'canned responses', 'support macros'], {
+  ['Customer Support', ['CSAT', 'ticket deflection', 'tier 2 queue', 'tier 1 queue', 'support inbox', 'customer support', 'support queue', 'helpdesk', 'help desk', 'escalations', 'escalation', 'customer escalation', 'ticket backlog', 'tier 2 support', 'tier-2 support', 'tier 1 support', 'support rotation', 'support shift', 'saved replies', 'canned responses', 'support macros'], {
     rules: [{
       when: /\b(?:closed|resolved|answered|handled|triaged|worked through|replied to)\b[^;]{0,20}\b(?:tickets?|tickts|support requests|chats|cases|customer issues)\b|\b\d+\s+tickets?\s+(?:closed|resolved|answered)\b/,
       // Closing stale tickets in the tracker is backlog grooming.
       unless: /\b(?:stale|jira|linear|backlog|grooming|sprint)\b/,
     }, {
       when: /\bescalated\s+(?:\w+\s+){0,3}to\s+(?:eng|engineering|devs?|product|tier\s?[23])\b/,
+    }, {
+      // Help-centre articles are support's own product.
+      when: /\b(?:help cent(?:er|re)|knowledge base|kb|support)\s+articles?\b|\bdeflection\b/,
     }],
   }],
 ])
 
 const FINANCE = group('practice', [
   ['Accounts Payable', ['accounts payable', 'AP run', 'AP process', 'AP team', 'vendor invoice', 'vendor invoices', 'three-way match', '3-way match', 'bill pay']],
-  ['Accounts Receivable', ['accounts receivable', 'AR aging', 'dunning', 'overdue invoices', 'cash application']],
-  ['Bookkeeping', ['bookkeeping', 'journal entries', 'general ledger', 'GL coding', 'chart of accounts']],
+  ['Accounts Receivable', ['accounts receivable', 'AR aging', 'dunning', 'overdue invoices', 'cash application'], {
+    rules: [{ when: /\b(?:overdue|past[- ]due|outstanding|unpaid)\b[^;]{0,20}\binvoices?\b|\binvoices?\b[^;]{0,30}\b(?:overdue|past[- ]due|outstanding|unpaid)\b|\bchased\b[^;]{0,30}\b(?:payments?|invoices?)\b/ }],
+  }],
+  ['Bookkeeping', ['bookkeeping', 'journal entries', 'general ledger', 'GL coding', 'chart of accounts'], {
+    rules: [{ when: /\b(?:posted|booked|recorded)\b[^;]{0,30}\b(?:journals?|journal entries|entries)\b/ }],
+  }],
   ['Account Reconciliation', ['bank reconciliation', 'account reconciliation', 'bank rec', 'reconciled the accounts', 'balance sheet reconciliation'], {
     rules: [{ when: /\breconcil(?:ed|ing|iations?)\b/, within: /\b(?:bank|ledger|gl|statements?|payouts?|books|accounts?|credit card|xero|quickbooks|netsuite)\b/ }],
   }],
   ['Month-End Close', ['month-end close', 'month end close', 'close process', 'month-end', 'year-end close', 'closed the books', 'closing the books', 'accruals', 'accrual']],
   ['Financial Reporting', ['financial reporting', 'financial statements', 'P&L', 'balance sheet', 'management accounts']],
   ['FP&A', ['variance analysis', 'budget vs actuals', 'budget vs actual', 'forecast vs actuals']],
-  ['Budgeting', ['budget planning', 'budgeting', 'headcount plan', 'budget forecast', 'budget model', 'annual budget'], {
+  ['Budgeting', ['budget planning', 'budgeting', 'headcount plan', 'budget forecast', 'budget model', 'annual budget', 'budget review', 'budget vs plan'], {
     rules: [{ when: /\b(?:built|drafted|prepared|owned|planned|ran|set|reworked|finali[sz]ed)\b[^;]{0,30}\bbudgets?\b|\bfy\s?\d{2,4}\s+budget/ }],
   }],
   ['Payroll', ['payroll processing', 'ran payroll', 'payroll run', 'payroll runs'], { mode: 'rule' }],
   ['Tax Compliance', ['tax filing', 'tax return', 'VAT return', 'sales tax', 'tax compliance', '1099s']],
-  ['Financial Audit', ['audit prep', 'financial audit', 'year-end audit', 'SOX', 'audit fieldwork']],
+  ['Financial Audit', ['audit prep', 'financial audit', 'year-end audit', 'SOX', 'audit fieldwork', 'PBC list', 'audit samples'], {
+    rules: [{ when: /\bauditors?\b/, unless: /\b(?:soc\s?2|iso|security|pentest|penetration|accessibility|wcag|seo|code)\b/ }],
+  }],
   ['Revenue Recognition', ['revenue recognition', 'rev rec', 'ASC 606', 'deferred revenue']],
   ['Expense Management', ['expense reports', 'expense management']],
-  ['Vendor Management', ['vendor evaluation', 'vendor management', 'RFP', 'procurement', 'vendor review'], {
-    rules: [{ when: /\b(?:negotiat\w*|renew\w*)\b[^;]{0,40}\b(?:vendors?|suppliers?|licen[cs]es?|discount)\b/ }],
+  // Issuing an RFP is vendor management; answering one is proposal writing.
+  ['Vendor Management', ['vendor evaluation', 'vendor management', 'procurement', 'vendor review'], {
+    rules: [{ when: /\b(?:issued|sent out|ran|wrote|drafted|evaluated|scored)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?rfps?\b/ }, { when: /\b(?:negotiat\w*|renew\w*)\b[^;]{0,40}\b(?:vendors?|suppliers?|licen[cs]es?|discount)\b/ }],
   }],
 ])
 

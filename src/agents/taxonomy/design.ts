@@ -28,13 +28,13 @@ const DESIGN_PRACTICES = group('practice', [
   ['Card Sorting', ['card sort', 'card sorts', 'card sorting', 'tree test', 'tree testing']],
   ['Information Architecture', ['information architecture', 'sitemap', 'site map', 'navigation structure'], { properAliases: ['IA'] }],
   // Running a survey is survey design; reading answers from one ("cancellation surveys") is not.
-  ['Survey Design', ['questionnaire', 'questionnaires', 'survey design'], {
+  ['Survey Design', ['survey design'], {
     mode: 'rule',
-    rules: [{ when: /\bsurveys?\b/, unless: /\b(?:from|in|of)\s+(?:the\s+)?(?:\w+\s+)?surveys?\b|\b(?:cancellation|exit|churn|post-purchase)\s+surveys?\b/ }],
+    rules: [{ when: /\b(?:surveys?|questionnaires?)\b/, unless: /\b(?:from|in|of)\s+(?:the\s+)?(?:\w+\s+)?surveys?\b|\b(?:cancellation|exit|churn|post-purchase)\s+surveys?\b|\bsecurity questionnaires?\b/ }],
   }],
   ['Heuristic Evaluation', ['heuristic evaluation', 'heuristic review', 'UX audit', 'expert review']],
   ['Design Systems', ['design system', 'design systems', 'component library', 'design tokens', 'UI library']],
-  ['Branding', ['branding', 'brand identity', 'rebrand', 'rebranding', 'logo design', 'new logo', 'logomark', 'wordmark', 'logo lockups', 'brand guide', 'brand guidelines', 'brand design', 'visual identity', 'brand book']],
+  ['Branding', ['branding', 'brand identity', 'rebrand', 'rebranding', 'logo design', 'new logo', 'logomark', 'wordmark', 'logo lockups', 'brand guide', 'brand guidelines', 'brand design', 'visual identity', 'brand book', 'brand voice', 'tone of voice']],
   ['Typography', ['typography', 'type scale', 'typeface', 'typefaces', 'font pairing', 'type ramp', 'type system']],
   ['Iconography', ['iconography', 'icon set', 'icon sets', 'icon design', 'icon family', 'icon library'], {
     rules: [{ when: /\b(?:drew|designed|redrew|drawn|illustrated|redesigned)\b[^;]{0,20}\bicons?\b/ }],

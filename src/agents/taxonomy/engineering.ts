@@ -142,7 +142,7 @@ const PRACTICES = group('practice', [
   }],
   ['Cloud Security', ['cloud security', 'CSPM', 'security posture']],
   ['Troubleshooting', ['troubleshooting', 'troubleshot', 'diagnosed', 'technical troubleshooting', 'HAR file', 'HAR files'], {
-    rules: [{ when: /\bwalked\s+(?:them|him|her|the\s+\w+|their\s+\w+|a\s+\w+)\s+through\b|\breproduc(?:ed|ing)\s+(?:the|a|an|\d+|it|both|their)\b/ }],
+    rules: [{ unless: /\b(?:auditors?|policy|process|candidates?|new hires?|plan|roadmap|deck)\b/, when: /\bwalked\s+(?:them|him|her|the\s+\w+|their\s+\w+|a\s+\w+)\s+through\b|\breproduc(?:ed|ing)\s+(?:the|a|an|\d+|it|both|their)\b/ }],
   }],
   ['Capacity Planning', ['capacity planning', 'capacity plan', 'headroom planning'], {
     rules: [{ when: /\bright-?siz\w*/ }],
@@ -173,7 +173,7 @@ const PRACTICES = group('practice', [
   ['Single Sign-On', ['SSO', 'single sign-on', 'single sign on']],
   ['Access Control', ['RBAC', 'role-based access control', 'permissions model', 'row-level security', 'authorization', 'ABAC', 'least privilege', 'least-privilege']],
   ['Encryption', ['TLS', 'mTLS', 'SSL certificates', 'encryption at rest', 'end-to-end encryption', 'encryption']],
-  ['Compliance', ['SOC 2', 'SOC2', 'ISO 27001', 'GDPR', 'HIPAA', 'PCI DSS', 'PCI-DSS', 'audit evidence', 'compliance']],
+  ['Compliance', ['SOC 2', 'SOC2', 'ISO 27001', 'GDPR', 'HIPAA', 'PCI DSS', 'PCI-DSS', 'audit evidence', 'compliance', 'security questionnaire', 'security questionnaires', 'vendor security review']],
   ['Data Privacy', ['PII', 'data retention', 'anonymization', 'anonymisation', 'pseudonymization', 'DPIA']],
   // Web and mobile
   ['Accessibility', ['a11y', 'WCAG', 'screen reader', 'screen readers', 'aria labels', 'ARIA', 'accessibility', 'VoiceOver', 'TalkBack', 'NVDA', 'axe-core', 'keyboard navigation', 'focus trap', 'focus traps', 'focus management', 'colour contrast', 'contrast ratio']],
@@ -185,7 +185,7 @@ const PRACTICES = group('practice', [
       when: /\b(?:safari|firefox|edge|ie11|internet explorer|webkit|older browsers)\b[^;]{0,60}\b(?:bugs?|issues?|jank|quirks?|fix(?:ed)?|broke|broken|layouts?|render\w*|overlap\w*|polyfills?|fallbacks?)\b|\b(?:bugs?|jank|quirks?|fix(?:ed)?|broken|polyfills?|fallbacks?)\b[^;]{0,60}\b(?:safari|firefox|ie11|internet explorer|webkit)\b/,
     }],
   }],
-  ['SEO', ['search engine optimization', 'search engine optimisation']],
+  ['SEO', ['search engine optimization', 'search engine optimisation', 'meta titles', 'meta descriptions', 'organic traffic', 'keyword research', 'backlinks', 'sitemap.xml']],
   ['Web Performance', ['Core Web Vitals', 'Lighthouse', 'LCP', 'CLS', 'INP', 'bundle size', 'code splitting', 'lazy loading', 'web performance', 'tree shaking', 'tree-shook'], {
     rules: [{ when: /\bbundle\b[^;]{0,30}\b(?:down|cut|reduced|smaller|shrank|halved|under|below)\b|\b(?:cut|reduced|shrank|halved)\b[^;]{0,30}\bbundle\b|\bgzipped\b/ }],
   }],

@@ -32,16 +32,19 @@ const SOFT_SKILLS = group('soft_skill', [
     ],
   }],
   ['Stakeholder Management', ['stakeholder', 'stakeholders', 'stakeholder management', 'steering committee', 'stakeholder alignment'], {
-    rules: [{ when: /\b(?:got|secured|obtained|won)\s+(?:sign-?off|buy-?in|approval)\s+from\b/ }, { when: new RegExp(String.raw`\b(?:reviewed|aligned|walked through|shared|socialized|socialised|signed off|agreed)\b[^;]{0,30}\bwith\s+(?:the\s+|our\s+|their\s+)?(?:[\w/]+\s+(?:\+|and|&)\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) }],
+    rules: [{ when: /\b(?:got|secured|obtained|won)\s+(?:sign-?off|buy-?in|approval)\s+from\b/ }, { when: new RegExp(String.raw`\b(?:review|sync|meeting|call|check-?in|1:1)\s+with\s+(?:the\s+|our\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) }, { when: new RegExp(String.raw`\b(?:reviewed|aligned|walked through|shared|socialized|socialised|signed off|agreed)\b[^;]{0,30}\bwith\s+(?:the\s+|our\s+|their\s+)?(?:[\w/]+\s+(?:\+|and|&)\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) }],
   }],
   ['Cross-functional Collaboration', ['cross-functional', 'cross functional', 'cross-team'], {
     rules: [{ when: new RegExp(String.raw`\b(?:coordinat\w+|align\w*|partner\w*|worked with|worked across)\b[^;]{0,20}\b${FUNCTION}\b\s*(?:,|\+|and|&)\s*(?:the\s+)?${FUNCTION}\b`) }],
   }],
-  ['Public Speaking', ['conference talk', 'gave a talk', 'tech talk', 'lightning talk', 'meetup talk', 'public speaking', 'keynote', 'presented at']],
+  // Speaking is shown by giving the talk; writing someone's keynote is writing.
+  ['Public Speaking', ['gave a talk', 'lightning talk', 'public speaking', 'presented at', 'spoke at'], {
+    rules: [{ when: /\b(?:gave|delivered|did|presented|ran)\b[^;]{0,20}\b(?:talks?|keynotes?|tech talks?|webinars?|conference sessions?)\b/ }],
+  }],
   ['Presentations', ['presented', 'presentation', 'presentations', 'slide deck', 'slides', 'deck', 'decks']],
   ['Executive Communication', ['executive communication', 'exec update', 'executive update', 'executive summary', 'exec summary', 'investor update'], {
     // Rules rather than aliases for "board deck", so that "deck" still reads as Presentations.
-    rules: [{ when: /\b(?:deck|update|report|memo|summary|presentation|briefing)\b[^;]{0,20}\bfor\s+the\s+(?:board|ceo|execs|exec team|executive team|leadership team|investors)\b|\bboard\s+(?:decks?|meetings?|updates?|packs?|reports?)\b|\b(?:ceo|cfo|cto|coo|exec(?:utive)?)\s+(?:memo|update|summary|briefing|deck)\b/ }],
+    rules: [{ when: /\b(?:deck|update|report|memo|summary|presentation|briefing)\b[^;]{0,20}\bfor\s+the\s+(?:board|ceo|execs|exec team|executive team|leadership team|investors)\b|\b(?:updates?|reports?|memos?|briefings?|summar(?:y|ies))\s+(?:to|for)\s+(?:the\s+)?(?:execs|exec team|executives|leadership|board|ceo|cto|cfo|cpo)\b|\bboard\s+(?:decks?|meetings?|updates?|packs?|reports?)\b|\b(?:ceo|cfo|cto|coo|exec(?:utive)?)\s+(?:memo|update|summary|briefing|deck)\b/ }],
   }],
   ['Communication', ['communicated', 'status update', 'status updates'], { mode: 'rule' }],
   // Running a workshop is facilitation; attending one is not.

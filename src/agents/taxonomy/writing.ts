@@ -21,12 +21,12 @@ const WRITING = group('practice', [
       { when: /\b(?:restructur\w*|reorgani[sz]\w*|overhaul\w*|rewrote|edited|documented)\b[^;]{0,30}\b(?:docs|documentation|guides?|help cent(?:er|re)|reference|components|api|endpoints?)\b/, describesWriting: true },
     ],
   }],
-  ['Content Writing', ['content writing', 'blog post', 'blog posts', 'blogging', 'long-form', 'guest post', 'case study', 'case studies', 'ghostwrote', 'ghostwriting'], {
-    rules: [{ when: /\b(?:wrote|drafted|published|authored)\b[^;]{0,30}\b(?:posts?|articles?|op-eds?|essays?|blogs?|thought leadership)\b/, unless: /\b(?:help|knowledge base|kb|support)\s+articles?\b/, describesWriting: true }],
+  ['Content Writing', ['content writing', 'blog post', 'blog posts', 'blogging', 'long-form', 'guest post', 'case study', 'case studies', 'ghostwrote', 'ghostwriting', 'speechwriting'], {
+    rules: [{ when: /\b(?:wrote|drafted|published|authored)\b[^;]{0,30}\b(?:posts?|articles?|op-eds?|essays?|blogs?|thought leadership|speech|speeches|(?:keynote|talk|video) scripts?)\b/, unless: /\b(?:help|knowledge base|kb|support)\s+articles?\b/, describesWriting: true }],
   }],
   ['Copywriting', ['copywriting', 'copy writing', 'ad copy', 'landing page copy', 'web copy', 'marketing copy', 'taglines', 'headline copy'], {
     rules: [
-      { when: /\b(?:wrote|drafted|rewrote|writing)\b[^;]{0,30}\b(?:newsletters?|landing pages?|ads|email campaigns?|taglines?|headlines|copy|announcements?|product pages?)\b/, describesWriting: true },
+      { when: /\b(?:wrote|drafted|rewrote|writing)\b[^;]{0,30}\b(?:newsletters?|landing pages?|ads|email campaigns?|taglines?|headlines|copy|announcements?|product pages?|meta (?:titles|descriptions))\b/, describesWriting: true },
       // Putting out a newsletter or a launch email means writing its copy.
       { when: /\b(?:newsletter|announcement email|launch email|release email)\b/, unless: /\b(?:subscrib\w*|signed up|read)\b/, describesWriting: true },
     ],
