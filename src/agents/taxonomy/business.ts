@@ -29,7 +29,10 @@ const PRODUCT = group('practice', [
     ],
   }],
   ['Competitive Analysis', ['competitive analysis', 'competitor analysis', 'competitive research', 'competitive teardown', 'competitive landscape', 'competitor teardown', 'competitive intelligence', 'competitor review', 'competitive review'], {
-    rules: [{ when: [/\b(?:rivals?|competitors?|competition)\b/, /\b(?:review\w*|compar\w*|analy\w*|teardowns?|mapped|benchmark\w*|audit\w*|signed up)\b/] }, { when: /\b(?:teardown|review|analysis|comparison|audit)\s+of\s+(?:\d+\s+|our\s+|the\s+)?(?:\w+\s+)?(?:rivals|competitors)\b|\b(?:rivals|competitors)'?\s+(?:pricing|features|products|positioning|offerings)\b/ }],
+    rules: [
+      { when: [/\b(?:rivals?|competitors?|competition)\b/, /\b(?:review\w*|compar\w*|analy\w*|teardowns?|mapped|benchmark\w*|audit\w*|signed up)\b/] },
+      { when: /\b(?:teardown|review|analysis|comparison|audit)\s+of\s+(?:\d+\s+|our\s+|the\s+)?(?:\w+\s+)?(?:rivals|competitors)\b|\b(?:rivals|competitors)'?\s+(?:pricing|features|products|positioning|offerings)\b/ },
+    ],
   }],
   ['Market Research', ['market research', 'market sizing'], { properAliases: ['TAM'] }],
   ['Financial Modeling', ['financial model', 'financial models', 'financial modeling', 'financial modelling', 'revenue model', 'unit economics', 'DCF', 'three-statement model', 'cash flow forecast', 'cash flow model', '13-week cash flow', 'scenario model'], {
@@ -48,7 +51,10 @@ const SALES = group('practice', [
   ['BANT', []],
   ['Account Management', ['account management', 'upsell', 'upsold', 'expansion deal', 'account plan', 'key accounts', 'exec sponsor', 'executive sponsor', 'cross-sell'], {
     // Renewing a customer is account management; renewing a certificate or a vendor's contract is not.
-    rules: [{ when: /\b(?:pitched|upsold|upsell\w*|cross-?sold)\b[^;]{0,30}\b(?:add-?ons?|upgrades?|plans?|seats|tiers?|modules?|enterprise)\b/ }, { when: /\brenew(?:al|als|ed|ing)\b/, unless: /\b(?:cert\w*|ssl|tls|domains?|tokens?|lease|passports?|leases|vendors?|suppliers?|discount on)\b/ }],
+    rules: [
+      { when: /\b(?:pitched|upsold|upsell\w*|cross-?sold)\b[^;]{0,30}\b(?:add-?ons?|upgrades?|plans?|seats|tiers?|modules?|enterprise)\b/ },
+      { when: /\brenew(?:al|als|ed|ing)\b/, unless: /\b(?:cert\w*|ssl|tls|domains?|tokens?|lease|passports?|leases|vendors?|suppliers?|discount on)\b/ },
+    ],
   }],
   ['Sales Forecasting', ['sales forecast', 'sales forecasting', 'forecast call', 'commit forecast'], {
     rules: [{ when: /\b(?:updated|submitted|built|owned|called)\s+(?:the\s+|my\s+|our\s+)?(?:sales\s+|quarterly\s+|monthly\s+)?forecast\b|\b(?:q[1-4]|quarterly|monthly|sales)\s+forecast\b/, within: /\b(?:deals?|pipeline|quota|commit|arr|bookings|sales)\b/ }],
@@ -62,14 +68,18 @@ const SALES = group('practice', [
   }],
   ['Proposal Writing', ['proposal writing', 'RFP response', 'RFP responses', 'sales proposal', 'statement of work'], {
     rules: [
-      { when: /\b(?:answered|responded to|completed|submitted)\b[^;]{0,60}\brfps?\b/ }, { when: /\b(?:sent|wrote|drafted|submitted|prepared|put together)\b[^;]{0,20}\bproposals?\b/, unless: /\b(?:design|technical|architecture|rfc|api)\s+proposals?\b/ },
+      { when: /\b(?:answered|responded to|completed|submitted)\b[^;]{0,60}\brfps?\b/ },
+      { when: /\b(?:sent|wrote|drafted|submitted|prepared|put together)\b[^;]{0,20}\bproposals?\b/, unless: /\b(?:design|technical|architecture|rfc|api)\s+proposals?\b/ },
     ],
   }],
   ['Sales Enablement', ['sales enablement', 'battlecard', 'battlecards', 'battle cards', 'objection handling', 'sales playbook', 'sales training'], {
     rules: [{ when: /\b(?:train\w*|coach\w*|enabl\w*|ramp\w*)\b[^;]{0,20}\b(?:aes|sdrs|bdrs|reps|sales team|account executives|sales reps|sales hires)\b/ }],
   }],
   ['CRM Administration', ['CRM administration', 'CRM admin', 'CRM hygiene', 'CRM cleanup', 'CRM migration', 'lifecycle stage', 'lifecycle stages', 'CRM workflows'], {
-    rules: [{ when: /\bcrm\b[^;]{0,30}\b(?:clean\w*|hygiene|migrat\w*|config\w*|set ?up|workflows?|automation|fields?|dedup\w*|merg\w*|admin\w*)\b|\b(?:clean\w*|migrat\w*|configur\w*|set up|dedup\w*|merg\w*|admin\w*)\b[^;]{0,30}\bcrm\b/ }, { when: /\b(?:merg\w*|dedup\w*|clean\w*|fix\w*|rebuilt|configur\w*|set up)\b[^;]{0,30}\b(?:contacts|leads|deals|companies|opportunity stages|deal stages|pipeline stages|picklists?|page layouts?|validation rules|lifecycle\w*|automations?|custom fields|properties)\b/, within: /\b(?:hubspot|salesforce|crm|pipedrive)\b/ }],
+    rules: [
+      { when: /\bcrm\b[^;]{0,30}\b(?:clean\w*|hygiene|migrat\w*|config\w*|set ?up|workflows?|automation|fields?|dedup\w*|merg\w*|admin\w*)\b|\b(?:clean\w*|migrat\w*|configur\w*|set up|dedup\w*|merg\w*|admin\w*)\b[^;]{0,30}\bcrm\b/ },
+      { when: /\b(?:merg\w*|dedup\w*|clean\w*|fix\w*|rebuilt|configur\w*|set up)\b[^;]{0,30}\b(?:contacts|leads|deals|companies|opportunity stages|deal stages|pipeline stages|picklists?|page layouts?|validation rules|lifecycle\w*|automations?|custom fields|properties)\b/, within: /\b(?:hubspot|salesforce|crm|pipedrive)\b/ },
+    ],
   }],
 ])
 
@@ -122,7 +132,10 @@ const FINANCE = group('practice', [
   ['Expense Management', ['expense reports', 'expense management']],
   // Issuing an RFP is vendor management; answering one is proposal writing.
   ['Vendor Management', ['vendor evaluation', 'vendor management', 'procurement', 'vendor review'], {
-    rules: [{ when: /\b(?:issued|sent out|ran|wrote|drafted|evaluated|scored)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?rfps?\b/ }, { when: /\b(?:negotiat\w*|renew\w*)\b[^;]{0,40}\b(?:vendors?|suppliers?|licen[cs]es?|discount)\b/ }],
+    rules: [
+      { when: /\b(?:issued|sent out|ran|wrote|drafted|evaluated|scored)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?rfps?\b/ },
+      { when: /\b(?:negotiat\w*|renew\w*)\b[^;]{0,40}\b(?:vendors?|suppliers?|licen[cs]es?|discount)\b/ },
+    ],
   }],
 ])
 

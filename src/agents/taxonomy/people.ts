@@ -32,7 +32,11 @@ const SOFT_SKILLS = group('soft_skill', [
     ],
   }],
   ['Stakeholder Management', ['stakeholder', 'stakeholders', 'stakeholder management', 'steering committee', 'stakeholder alignment'], {
-    rules: [{ when: /\b(?:got|secured|obtained|won)\s+(?:sign-?off|buy-?in|approval)\s+from\b/ }, { when: new RegExp(String.raw`\b(?:review|sync|meeting|call|check-?in|1:1)\s+with\s+(?:the\s+|our\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) }, { when: new RegExp(String.raw`\b(?:reviewed|aligned|walked through|shared|socialized|socialised|signed off|agreed)\b[^;]{0,30}\bwith\s+(?:the\s+|our\s+|their\s+)?(?:[\w/]+\s+(?:\+|and|&)\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) }],
+    rules: [
+      { when: /\b(?:got|secured|obtained|won)\s+(?:sign-?off|buy-?in|approval)\s+from\b/ },
+      { when: new RegExp(String.raw`\b(?:review|sync|meeting|call|check-?in|1:1)\s+with\s+(?:the\s+|our\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) },
+      { when: new RegExp(String.raw`\b(?:reviewed|aligned|walked through|shared|socialized|socialised|signed off|agreed)\b[^;]{0,30}\bwith\s+(?:the\s+|our\s+|their\s+)?(?:[\w/]+\s+(?:\+|and|&)\s+)?(?:[\w/]+\s+)?${SENIOR}\b`) },
+    ],
   }],
   ['Cross-functional Collaboration', ['cross-functional', 'cross functional', 'cross-team'], {
     rules: [{ when: new RegExp(String.raw`\b(?:coordinat\w+|align\w*|partner\w*|worked with|worked across)\b[^;]{0,20}\b${FUNCTION}\b\s*(?:,|\+|and|&)\s*(?:the\s+)?${FUNCTION}\b`) }],
