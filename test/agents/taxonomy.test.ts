@@ -57,6 +57,22 @@ t.test('names are found case-insensitively where that is safe, exact-case where 
   t.ok(names('Converted the class components to React hooks.').includes('React'))
   t.notOk(names('Sketch out the plan before Monday.').includes('Sketch'), '"Sketch" opening a sentence is a verb')
   t.ok(names('Sketch -> Figma migration for the last files.').includes('Sketch'))
+  t.ok(names('cypress -> playwright for the e2e suite.').includes('Cypress'), 'a lower-case product name next to other technology')
+  t.ok(names('New explore in looker for finance.').includes('Looker'), 'a lower-case product name after "in"')
+  t.notOk(names('Swapped the svg loader in the bundler config.').includes('SVG'), 'a lower-case acronym is a package name')
+})
+
+t.test('short names that mean two things take their meaning from the work', async (t) => {
+  t.ok(names('Card sort with 18 participants to fix the settings IA.').includes('Information Architecture'))
+  t.notOk(names('Lifecycle rules on the logs bucket: IA after 30 days, Glacier after 90.').includes('Information Architecture'), 'S3 Infrequent Access')
+  t.ok(names('All pytest suites pass in CI.').includes('CI/CD'))
+  t.notOk(names('Checkout test readout: +2.1% conversion, CI excludes 0.').includes('CI/CD'), 'a confidence interval')
+  t.ok(names('Checkout test readout: +2.1% conversion, CI excludes 0.').includes('Statistics'))
+  t.ok(names('Outbound sequence for ops leaders in Apollo, 12% reply rate.').includes('Apollo.io'))
+  t.notOk(names('Moved the schema to Apollo Federation.').includes('Apollo.io'))
+  t.ok(names('Interviewed three candidates for the backend role.').includes('Hiring'))
+  t.notOk(names('Interviewed 8 customers about how they reconcile invoices.').includes('Hiring'), 'interviewing users is research')
+  t.ok(names('Interviewed 8 customers about how they reconcile invoices.').includes('User Research'))
 })
 
 t.test('British and American spellings and plurals of practices are one skill', async (t) => {

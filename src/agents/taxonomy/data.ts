@@ -34,12 +34,13 @@ const DATA_PRACTICES = group('practice', [
   ['Time Series Forecasting', ['time series forecasting', 'time-series forecasting', 'demand forecast', 'demand forecasting', 'forecast model', 'forecasting model', 'time series', 'ARIMA', 'SARIMA', 'exponential smoothing']],
   ['Statistics', ['statistical analysis', 'regression analysis', 'statistical significance', 'hypothesis testing', 'sequential test', 't-test', 'chi-square', 'confidence interval', 'confidence intervals', 'p-value', 'p-values', 'Bayesian', 'Monte Carlo simulation', 'bootstrapped'], {
     mode: 'rule',
-    rules: [{ when: /\bstatistically significant\b|\bsignificant at\b|\bp\s?[<=]\s?0?\.\d+|\bpower analysis\b|\bsample size\b/ }],
+    rules: [{ when: /\bCIs?\s+(?:excludes?|includes?|crosses)\s+(?:0|zero)\b|\bstatistically significant\b|\bsignificant at\b|\bp\s?[<=]\s?0?\.\d+|\bpower analysis\b|\bsample size\b/ }],
   }],
   ['A/B Testing', ['A/B test', 'A/B tests', 'A/B testing', 'AB test', 'split test', 'experimentation platform', 'online experiment', 'multivariate test'], {
-    rules: [{ when: /\b\d{2}\/\d{2}\s+split\b|\bvariant\s+[a-d]\b|\b(?:control|treatment)\s+(?:group|arm)\b|\bexperiment\b[^;]{0,40}\b(?:variants?|lift\w*|significan\w*|control|holdout)\b/ }],
+    rules: [{ when: /\b(?:test|experiment)\s+readout\b|\bship(?:ping|ped)?\s+(?:the\s+)?(?:winning\s+)?variant\b|\b\d{2}\/\d{2}\s+split\b|\bvariant\s+[a-d]\b|\b(?:control|treatment)\s+(?:group|arm)\b|\bexperiment\b[^;]{0,40}\b(?:variants?|lift\w*|significan\w*|control|holdout)\b/ }],
   }],
-  ['Data Analysis', ['data analysis', 'data analytics', 'exploratory analysis', 'analyzed the data', 'analysed the data', 'crosstabs', 'cross-tabs', 'pivot table', 'pivot tables', 'ad hoc analysis'], {
+  ['Data Analysis', ['data analysis', 'data analytics', 'exploratory analysis', 'exploratory data analysis', 'analyzed the data', 'analysed the data', 'crosstabs', 'cross-tabs', 'pivot table', 'pivot tables', 'ad hoc analysis'], {
+    nameAliases: ['EDA'],
     rules: [{ when: /\bdata pulls?\b/ }, {
       when: /\banaly[sz](?:ed|ing|is)\b/,
       unless: /\b(?:funnel|competitive|competitor|root[- ]cause|cohort|threat|static|code|log|crash|requirements|gap|swot|impact|variance|sentiment)\s+analy/,

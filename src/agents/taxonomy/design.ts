@@ -26,7 +26,10 @@ const DESIGN_PRACTICES = group('practice', [
   }],
   ['Usability Testing', ['usability test', 'usability tests', 'usability testing', 'usability interviews', 'usability studies', 'usability study', 'usability sessions', 'hallway test', 'hallway tests', 'hallway testing', 'hallway tested', 'user testing', 'moderated tests', 'unmoderated tests', 'moderated sessions', 'unmoderated sessions', 'moderated usability']],
   ['Card Sorting', ['card sort', 'card sorts', 'card sorting', 'tree test', 'tree testing']],
-  ['Information Architecture', ['information architecture', 'sitemap', 'site map', 'navigation structure'], { properAliases: ['IA'] }],
+  // "IA" is also S3's Infrequent Access; it is information architecture next to navigation work.
+  ['Information Architecture', ['information architecture', 'sitemap', 'site map', 'navigation structure'], {
+    rules: [{ when: /\bIA\b/, within: /\b(?:navigation|nav|sitemap|menus?|card sort\w*|tree test\w*|labels|taxonomy|settings|information|findability|wayfinding)\b/ }],
+  }],
   // Running a survey is survey design; reading answers from one ("cancellation surveys") is not.
   ['Survey Design', ['survey design'], {
     mode: 'rule',

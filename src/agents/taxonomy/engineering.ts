@@ -34,11 +34,15 @@ const PRACTICES = group('practice', [
   ['Technical Debt', ['tech debt', 'technical debt']],
   // Delivery
   ['CI/CD', ['continuous integration', 'continuous delivery', 'continuous deployment', 'CI pipeline', 'CI pipelines', 'deploy pipeline', 'deployment pipeline', 'build pipeline', 'CI/CD pipeline'], {
-    properAliases: ['CI', 'CD'],
-    rules: [{
-      when: /\b(?:build|deploy(?:ment)?|release|test)(?:\/\w+)*\s+(?:pipelines?|workflows?|jobs?)\b|\bpipelines?\b[^;]{0,60}\b(?:builds?|deploy\w*|releas\w*)\b/,
-      unless: /\b(?:data|etl|elt|ingestion|feature|ml|training|sales)\s+pipelines?\b/,
-    }],
+    properAliases: ['CD'],
+    rules: [
+      // "CI" is also a confidence interval.
+      { when: /\bCI\b/, unless: /\b(?:excludes?|includes?|interval|significan\w*|p-?values?|variants?|confidence|conversion)\b/ },
+      {
+        when: /\b(?:build|deploy(?:ment)?|release|test)(?:\/\w+)*\s+(?:pipelines?|workflows?|jobs?)\b|\bpipelines?\b[^;]{0,60}\b(?:builds?|deploy\w*|releas\w*)\b/,
+        unless: /\b(?:data|etl|elt|ingestion|feature|ml|training|sales)\s+pipelines?\b/,
+      },
+    ],
   }],
   ['DevOps', []],
   ['GitOps', ['Git Ops', 'GitOps repo']],
@@ -87,7 +91,7 @@ const PRACTICES = group('practice', [
       { when: new RegExp(`${DURATION}\\s*(?:->|→|=>|to)\\s*${DURATION}`) },
       { when: new RegExp(`${SPEED_SUBJECT}[^;]{0,60}${IMPROVED}|${IMPROVED}[^;]{0,40}${SPEED_SUBJECT}`) },
       { when: /\b\d+(?:\.\d+)?\s?(?:%|x|×|times)\s+faster\b|\bfaster\b[^;]{0,20}\b\d+(?:\.\d+)?\s?(?:%|x|×)/ },
-      { when: /\b(?:kernel|jvm|gc|query|memory|database|db|network)\s+tuning\b|\bspill(?:ing|ed|s)?\s+to\s+disk\b|\bbottlenecks?\b|\bmemory\s+(?:usage\s+|footprint\s+)?(?:halved|cut|reduced)\b/ },
+      { when: /\b(?:kernel|jvm|gc|query|memory|database|db|network)\s+tuning\b|\bspill(?:ing|ed|s)?\s+to\s+disk\b|\bbottlenecks?\b|\bmemory\s+(?:usage\s+|footprint\s+)?(?:halved|cut|reduced)\b|\bvirtuali[sz](?:ed|ing|ation)\s+(?:lists?|tables?|rows|scroll\w*)\b|\b(?:data skew|skewed (?:keys|joins?|partitions)|oom(?:ing|ed|s)?)\b/ },
     ],
   }],
   ['Query Optimization', ['query optimization', 'query optimisation', 'query tuning', 'SQL optimization', 'query plan', 'query plans', 'EXPLAIN ANALYZE', 'slow query log', 'N+1 queries', 'N+1 query', 'N+1']],
@@ -154,7 +158,10 @@ const PRACTICES = group('practice', [
   ['Load Balancing', ['load balancer', 'load balancers', 'ALB', 'ELB', 'load balancing']],
   ['Autoscaling', ['auto-scaling', 'autoscaler', 'HPA', 'horizontal pod autoscaler', 'autoscaling']],
   ['Cost Optimization', ['cost optimisation', 'cloud costs', 'cloud spend', 'FinOps', 'reserved instances', 'savings plan', 'savings plans', 'cost review', 'cost reduction', 'cost optimization', 'right-sized', 'right-sizing', 'rightsized'], {
-    rules: [{ when: /\b(?:sav(?:ed|ing|ings of)|cut|reduc\w*)\b[^;]{0,30}[$€£]\s?\d|\b(?:cut|reduc\w*|lower\w*|saved|trimmed|halved)\b[^;]{0,40}\b(?:bill|costs?|spend|credits)\b|[-−]\s?\d+(?:\.\d+)?\s?%\s+(?:credits|costs?|spend|bill)\b|\b(?:bill|costs?|spend)\b[^;]{0,20}\b(?:down|saved)\b/ }],
+    rules: [
+      { when: /\blifecycle (?:rules?|polic(?:y|ies))\b|\b(?:infrequent access|cold storage|storage class(?:es)?|intelligent-tiering)\b/ },
+      { when: /\b(?:sav(?:ed|ing|ings of)|cut|reduc\w*)\b[^;]{0,30}[$€£]\s?\d|\b(?:cut|reduc\w*|lower\w*|saved|trimmed|halved)\b[^;]{0,40}\b(?:bill|costs?|spend|credits)\b|[-−]\s?\d+(?:\.\d+)?\s?%\s+(?:credits|costs?|spend|bill)\b|\b(?:bill|costs?|spend)\b[^;]{0,20}\b(?:down|saved)\b/ },
+    ],
   }],
   ['Secrets Management', ['secrets management', 'secret management', 'secrets rotation', 'secret rotation', 'dynamic credentials', 'app secrets'], {
     rules: [{ when: /\b(?:hard-?coded|plaintext|admin)\s+(?:keys|credentials|creds|secrets|passwords)\b|\b(?:secrets?|credentials|creds|passwords)\b[^;]{0,40}\b(?:rotat\w*|dynamic|env files?|encrypt\w*|sealed|vault)\b|\b(?:dynamic|rotat\w*|short-lived)\b[^;]{0,20}\b(?:secrets?|credentials|creds)\b/ }],

@@ -148,7 +148,7 @@ const OVERRIDES: Record<string, LanguageOverride> = {
   Cypher: { mode: 'proper', aliases: [] },
   Smalltalk: { mode: 'any', aliases: [] },
   'Vim script': { canonical: 'Vim Script', mode: 'any', aliases: ['vimscript', 'VimL'] },
-  LookML: { mode: 'any', aliases: [] },
+  LookML: { mode: 'any', aliases: [], nameAliases: ['PDT', 'PDTs'] },
   Jsonnet: { mode: 'any', aliases: [] },
   Verilog: { mode: 'any', aliases: [] },
   VHDL: { mode: 'any', aliases: [] },

@@ -353,7 +353,15 @@ export class SkillMatcher {
     for (const term of [...terms].sort((a, b) => order[a.mode] - order[b.mode])) {
       if (term.mode === 'rule') continue
       if (term.mode === 'any') return { term, needsCorroboration: false }
-      if (termKeyExact(matched) !== termKeyExact(term.text)) continue
+      if (termKeyExact(matched) !== termKeyExact(term.text)) {
+        // A product name written in lower case ("cypress -> playwright", "in looker") still counts
+        // next to a technical cue or other technology; "react faster" does not, nor does an
+        // acronym in lower case ("svg loader" is a package).
+        if (term.mode !== 'name' || matched !== matched.toLowerCase() || /^[\p{Lu}\d]+$/u.test(term.text)) continue
+        const verdict = lowercaseNameVerdict(text, index, matched.length)
+        if (verdict === 'reject') continue
+        return { term, needsCorroboration: verdict === 'corroborate' }
+      }
       if (term.mode === 'name') return { term, needsCorroboration: false }
       // A capitalised name opening a sentence may be an ordinary word ("Sketch out…") unless a technical noun follows.
       if (term.mode === 'proper') return { term, needsCorroboration: sentenceInitial && !followedByCue(text, index + matched.length) }
@@ -388,6 +396,17 @@ function contextVerdict (text: string, index: number, length: number, sentenceIn
   // At the start of a sentence a preceding cue cannot exist and "Go"/"C" are likely ordinary words.
   if (sentenceInitial) return 'reject'
   if (CUE_PREVIOUS.has(previousWord)) return 'accept'
+  return 'corroborate'
+}
+
+/** Prepositions that put a lower-case product name in technical use: "in looker", "with cypress". */
+const LOWERCASE_NAME_PREVIOUS = new Set(['in', 'using', 'with', 'via', 'from', 'into', 'on'])
+
+function lowercaseNameVerdict (text: string, index: number, length: number): 'accept' | 'reject' | 'corroborate' {
+  const after = text.slice(index + length)
+  const previousWord = /([\p{L}]+)[\s]*$/u.exec(text.slice(0, index))?.[1]?.toLowerCase() ?? ''
+  if (/^\s*v?\d+(\.\d+)*\b/.test(after) || followedByCue(text, index + length)) return 'accept'
+  if (LOWERCASE_NAME_PREVIOUS.has(previousWord)) return 'accept'
   return 'corroborate'
 }
 

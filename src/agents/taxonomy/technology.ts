@@ -18,7 +18,7 @@ import { group } from './entry.ts'
 import type { SkillEntry } from './taxonomy.types.ts'
 
 const FRONTEND = group('framework', [
-  ['React', ['ReactJS', 'React.js', 'React 18', 'React 19', 'React hooks', 'class components', 'function components', 'JSX', 'useEffect', 'useState', 'useMemo', 'useCallback', 'useReducer'], {
+  ['React', ['ReactJS', 'React.js', 'React 18', 'React 19', 'React hooks', 'react-window', 'react-virtualized', 'react-dom', 'class components', 'function components', 'JSX', 'useEffect', 'useState', 'useMemo', 'useCallback', 'useReducer'], {
     mode: 'name',
     rules: [{ when: /\bre-?render(?:s|ed|ing)?\b/, unless: /\b(?:vue|svelte|angular|swiftui|compose|flutter)\b/ }],
   }],
@@ -27,6 +27,7 @@ const FRONTEND = group('framework', [
   ['Remix', ['Remix Run'], { mode: 'name', implies: ['React'] }],
   ['Gatsby', ['GatsbyJS'], { mode: 'name', implies: ['React'] }],
   ['React Hook Form', [], { implies: ['React'] }],
+  ['React Router', ['react-router', 'react-router-dom'], { implies: ['React'] }],
   ['Create React App', ['create-react-app'], { properAliases: ['CRA'], implies: ['React'] }],
   ['Vue.js', ['VueJS', 'Vue 2', 'Vue 3', 'Vue'], { mode: 'any' }],
   ['Nuxt', ['Nuxt.js', 'NuxtJS'], { implies: ['Vue.js'] }],
@@ -226,7 +227,8 @@ const FRONTEND = group('framework', [
   ['LangChain', []],
   ['LlamaIndex', []],
   ['ONNX', ['ONNX Runtime']],
-  ['Apache Spark', ['PySpark', 'Spark Streaming'], { mode: 'any', properAliases: ['Spark'] }],
+  ['PySpark', [], { implies: ['Apache Spark', 'Python'] }],
+  ['Apache Spark', ['Spark Streaming'], { mode: 'any', properAliases: ['Spark'] }],
   ['Apache Flink', ['Flink']],
   ['Apache Beam', []],
   ['Apache Hadoop', ['Hadoop', 'HDFS', 'MapReduce']],
