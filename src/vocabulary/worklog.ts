@@ -15,6 +15,13 @@ export type EnrichmentStatus = (typeof ENRICHMENT_STATUSES)[number]
 export const SIGNAL_STATUSES = ['suggested', 'accepted', 'rejected'] as const
 export type SignalStatus = (typeof SIGNAL_STATUSES)[number]
 
+/** How analysis found a skill: the text names it, or it was inferred from the work described (or implied by another skill). */
+export const FOUND_BASES = ['named', 'inferred'] as const
+export type FoundBasis = (typeof FOUND_BASES)[number]
+/** How a skill signal came to be: 'stated' by a person, or found by analysis. */
+export const SIGNAL_BASES = ['stated', ...FOUND_BASES] as const
+export type SignalBasis = (typeof SIGNAL_BASES)[number]
+
 export const BULLET_KINDS = ['note', 'status', 'resume'] as const
 export type BulletKind = (typeof BULLET_KINDS)[number]
 

@@ -2,7 +2,7 @@
 // live in src/vocabulary/worklog.ts, which the migration repeats as CHECK constraints.
 import type { ColumnType, Generated, Selectable } from 'kysely'
 import type { JsonObject } from '../../platform/db/json.ts'
-import type { BulletKind, EnrichmentStatus, SignalStatus, WorklogSource, WorklogStatus, WorkType } from '../../vocabulary/worklog.ts'
+import type { BulletKind, EnrichmentStatus, SignalBasis, SignalStatus, WorklogSource, WorklogStatus, WorkType } from '../../vocabulary/worklog.ts'
 import type { DateColumn, HierarchyTables } from './hierarchy.table.ts'
 
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -59,6 +59,13 @@ export interface AttachmentTable {
   created_at: DefaultedTimestamp
 }
 
+/** Where in a signal's evidence the words that show the skill are: evidence.slice(start, end) === text. */
+export interface EvidenceSpanRow {
+  text: string
+  start: number
+  end: number
+}
+
 export interface WorklogSkillSignalTable {
   tenant_id: string
   id: Generated<string>
@@ -68,7 +75,10 @@ export interface WorklogSkillSignalTable {
   confidence: Generated<number>
   source: Generated<string>
   status: ColumnType<SignalStatus, SignalStatus | undefined, SignalStatus>
+  /** migrations/0012_skill_evidence.sql */
+  basis: ColumnType<SignalBasis, SignalBasis | undefined, SignalBasis>
   evidence: Generated<string>
+  evidence_spans: JsonColumn<EvidenceSpanRow[]>
   metadata: JsonColumn<JsonObject>
   created_at: DefaultedTimestamp
 }
