@@ -48,6 +48,27 @@ export interface RewardEvaluationOutcome {
   events: EvaluationEvent[]
 }
 
+/** An evaluation that awards nothing, saying why (`error`) in the result and the job's events. */
+function nothingToReward (input: { worklogId: string; jobId: string }, configVersion: number, error: string, message: string): RewardEvaluationOutcome {
+  return {
+    result: {
+      entry_id: input.worklogId,
+      job_id: input.jobId,
+      valid: false,
+      xp_awarded: 0,
+      streak_updated: false,
+      streak: { current: 0, longest: 0, freeze_used: false, broken: false },
+      badges_awarded: [],
+      challenges_updated: [],
+      errors: [error],
+    },
+    evaluation: null,
+    persisted: null,
+    configVersion,
+    events: [{ message, data: { entry_id: input.worklogId } }],
+  }
+}
+
 /**
  * gamification.reward_evaluate, steps 1–7, in the caller's tenant transaction. Holding the
  * user's lock from the first read to the last write, so concurrent evaluations of one user
@@ -56,47 +77,11 @@ export interface RewardEvaluationOutcome {
 export async function evaluateEntryRewards (trx: Executor, input: { tenantId: string; worklogId: string; jobId: string }): Promise<RewardEvaluationOutcome> {
   const { version, rules: config } = await loadRewardConfig(trx, input.tenantId)
   const entry = await loadRewardEntry(trx, input.tenantId, input.worklogId)
-  if (entry === undefined) {
-    // Deleted before the job ran: nothing to reward, and nothing to retry.
-    return {
-      result: {
-        entry_id: input.worklogId,
-        job_id: input.jobId,
-        valid: false,
-        xp_awarded: 0,
-        streak_updated: false,
-        streak: { current: 0, longest: 0, freeze_used: false, broken: false },
-        badges_awarded: [],
-        challenges_updated: [],
-        errors: ['entry_not_found'],
-      },
-      evaluation: null,
-      persisted: null,
-      configVersion: version,
-      events: [{ message: 'Entry not found; nothing to reward', data: { entry_id: input.worklogId } }],
-    }
-  }
-  if (entry.awaitingConfirmation) {
-    // An imported draft: the person has not vouched for it yet. Confirming it (status
-    // draft → ready) saves the entry again, and that evaluation rewards it.
-    return {
-      result: {
-        entry_id: entry.id,
-        job_id: input.jobId,
-        valid: false,
-        xp_awarded: 0,
-        streak_updated: false,
-        streak: { current: 0, longest: 0, freeze_used: false, broken: false },
-        badges_awarded: [],
-        challenges_updated: [],
-        errors: ['awaiting_confirmation'],
-      },
-      evaluation: null,
-      persisted: null,
-      configVersion: version,
-      events: [{ message: 'Imported draft awaits confirmation; nothing to reward', data: { entry_id: entry.id } }],
-    }
-  }
+  // Deleted before the job ran: nothing to reward, and nothing to retry.
+  if (entry === undefined) return nothingToReward(input, version, 'entry_not_found', 'Entry not found; nothing to reward')
+  // An imported draft: the person has not vouched for it yet. Confirming it (status
+  // draft → ready) saves the entry again, and that evaluation rewards it.
+  if (entry.awaitingConfirmation) return nothingToReward(input, version, 'awaiting_confirmation', 'Imported draft awaits confirmation; nothing to reward')
   const key: UserKey = { tenantId: input.tenantId, userId: entry.userId }
   const locked = await lockUserState(trx, key, config.max_freezes)
   const errors: string[] = []
