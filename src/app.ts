@@ -162,7 +162,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(billingRoutes, {
     db: deps.db,
     tenantDb: deps.tenantDb,
-    billing: { settings: deps.config.billing, stripe: stripe === undefined ? undefined : createStripeClient(stripe) },
+    billing: { settings: deps.config.billing, stripe: stripe === undefined ? undefined : await createStripeClient(stripe) },
     clock,
   })
   await app.register(importsRoutes, {

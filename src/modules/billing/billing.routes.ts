@@ -102,9 +102,9 @@ const webhookRoute: FastifyPluginAsyncTypebox<BillingRoutesDeps> = async (app, d
     if (typeof signature !== 'string' || signature === '') throw invalid('The Stripe-Signature header is missing.')
     let event
     try {
-      event = verifiedEvent(request.body, signature, stripe.webhookSecret, deps.clock.now())
+      event = await verifiedEvent(request.body, signature, stripe.webhookSecret, deps.clock.now())
     } catch (error) {
-      if (!isSignatureError(error)) throw new ValidationError('The body is not a Stripe event.', 'body')
+      if (!await isSignatureError(error)) throw new ValidationError('The body is not a Stripe event.', 'body')
       // Nothing is written for a forged or stale event, not even an audit row: anyone can
       // send these, and the log line is enough to notice a misconfigured secret.
       request.log.warn({ reason: (error as Error).message }, 'Stripe webhook refused: bad signature')

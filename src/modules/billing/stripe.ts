@@ -1,15 +1,25 @@
 // The official Stripe client, pointed where STRIPE_API_BASE says (stripe-mock, or the
 // stand-in server of the tests) or at Stripe itself. Signatures are checked with the
 // package's own webhooks.constructEvent: never by hand.
-import Stripe from 'stripe'
+//
+// The package is loaded when billing first needs it, not at start-up: it is the largest
+// single part of a process's start (about 0.3 s), and most installations never bill.
+import type Stripe from 'stripe'
 import type { BillingSettings } from '../../config.ts'
+
+let loading: Promise<typeof import('stripe')> | undefined
+async function stripePackage (): Promise<typeof Stripe> {
+  loading ??= import('stripe')
+  return (await loading).default
+}
 
 export type StripeSettings = NonNullable<BillingSettings['stripe']>
 
 /** Stripe's own recommendation for webhook timestamps, and the issue's: five minutes. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300
 
-export function createStripeClient (settings: StripeSettings): Stripe {
+export async function createStripeClient (settings: StripeSettings): Promise<Stripe> {
+  const Stripe = await stripePackage()
   const base = settings.apiBase === undefined ? undefined : new URL(settings.apiBase)
   return new Stripe(settings.secretKey, {
     // No latency reports to Stripe from a self-hosted server.
@@ -29,11 +39,14 @@ export function createStripeClient (settings: StripeSettings): Stripe {
  * under `secret` and no older than the tolerance at `receivedAt`; throws
  * Stripe.errors.StripeSignatureVerificationError otherwise.
  */
-export function verifiedEvent (payload: string, signature: string, secret: string, receivedAt: Date): Stripe.Event {
+export async function verifiedEvent (payload: string, signature: string, secret: string, receivedAt: Date): Promise<Stripe.Event> {
+  const Stripe = await stripePackage()
   // receivedAt in milliseconds (the package divides by 1000 itself).
   return Stripe.webhooks.constructEvent(payload, signature, secret, WEBHOOK_TOLERANCE_SECONDS, undefined, receivedAt.getTime())
 }
 
-export function isSignatureError (error: unknown): boolean {
+/** Asked only after verifiedEvent() threw, so the package is loaded by then. */
+export async function isSignatureError (error: unknown): Promise<boolean> {
+  const Stripe = await stripePackage()
   return error instanceof Stripe.errors.StripeSignatureVerificationError
 }

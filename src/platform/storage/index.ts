@@ -1,14 +1,12 @@
 // The public surface of attachment storage: pick the backend from configuration.
 import type { Config } from '../../config.ts'
 import { LocalObjectStore } from './local.store.ts'
-import { MinioObjectStore } from './minio.store.ts'
 import type { ObjectStore } from './storage.types.ts'
 
 export * from './storage.types.ts'
 export { sniffContentType, SNIFF_BYTES, ALLOWED_CONTENT_TYPES } from './content-type.ts'
 export { readHead } from './read-head.ts'
 export { LocalObjectStore } from './local.store.ts'
-export { MinioObjectStore, parseEndpoint, StorageConfigError, type MinioStoreSettings } from './minio.store.ts'
 
 /** Presigned download links live minutes, not days: long enough to start a download, short if leaked. */
 export const PRESIGNED_URL_SECONDS = 300
@@ -23,6 +21,8 @@ export async function createObjectStore (settings: Config['storage']): Promise<O
     await store.init()
     return store
   }
+  // Loaded only when configured: the minio client is a fifth of every CLI command's start-up.
+  const { MinioObjectStore } = await import('./minio.store.ts')
   const store = new MinioObjectStore(settings)
   await store.init()
   return store

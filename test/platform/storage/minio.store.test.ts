@@ -5,9 +5,10 @@ import { Readable } from 'node:stream'
 import S3rver from 's3rver'
 import t from 'tap'
 import {
-  createObjectStore, MinioObjectStore, parseEndpoint, PRESIGNED_URL_SECONDS, StorageArgumentError, StorageConfigError, StorageUnavailableError,
+  createObjectStore, PRESIGNED_URL_SECONDS, StorageArgumentError, StorageUnavailableError,
   type ObjectStore,
 } from '../../../src/platform/storage/index.ts'
+import { MinioObjectStore, parseEndpoint, StorageConfigError } from '../../../src/platform/storage/minio.store.ts'
 import { objectStoreContract } from './object-store.contract.ts'
 
 /** A real S3-protocol server in-process, on a free port, with its own folder. */
