@@ -55,7 +55,8 @@ export const SETTINGS = {
   ADMIN_IP_ALLOWLIST: { kind: 'list', default: '', help: 'Comma-separated client IPs allowed on staff/system routes (empty: any).' },
   ADMIN_EMAIL: { kind: 'string', help: 'Default e-mail for `afterresume create-admin`.' },
   ADMIN_PASSWORD: { kind: 'string', secret: true, help: 'Default password for `afterresume create-admin`.' },
-  SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API.' },
+  SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API and the operator console at /system/ (docs/console.md).' },
+  CONSOLE_SESSION_HOURS: { kind: 'int', default: '12', help: 'Lifetime of an operator-console sign-in (its HttpOnly cookie and session), in hours.' },
   WORKER_CONCURRENCY: { kind: 'int', default: '2', help: 'Fetch loops per job type in one worker process (each runs up to the type\'s batch size at once).' },
   WORKER_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '30000', help: 'On SIGTERM, how long running jobs get to finish before the process stops.' },
   JOB_HEARTBEAT_SECONDS: { kind: 'int', default: '30', help: 'A running job whose worker stops heartbeating for this long is retried (min 10).' },
@@ -105,6 +106,8 @@ export interface Config {
     readonly refreshCookieName: string
     readonly accessTokenTtlSeconds: number
     readonly refreshTokenTtlDays: number
+    /** Lifetime of an operator-console session (cookie and auth_session row). */
+    readonly consoleSessionHours: number
   }
   readonly http: {
     readonly corsAllowedOrigins: readonly string[]
@@ -275,6 +278,7 @@ export function loadConfig (env: Env = process.env): Config {
       refreshCookieName: r.string('JWT_REFRESH_COOKIE_NAME') ?? 'afterresume_refresh',
       accessTokenTtlSeconds,
       refreshTokenTtlDays: Math.max(1, r.int('REFRESH_TOKEN_TTL_DAYS')),
+      consoleSessionHours: Math.max(1, r.int('CONSOLE_SESSION_HOURS')),
     },
     http: {
       corsAllowedOrigins: r.list('CORS_ALLOWED_ORIGINS'),

@@ -137,13 +137,13 @@ export class JobPlatform {
    * Stop workers fetching `type` (its jobs wait as queued) until resumed. False when it
    * was paused already. An unknown type is refused, naming the known ones.
    */
-  pauseType (type: string, by: { userId: string | null; reason?: string }): Promise<boolean> {
+  async pauseType (type: string, by: { userId: string | null; reason?: string }): Promise<boolean> {
     this.registry.require(type)
     return pauseJobType(this.db, type, by)
   }
 
   /** Let workers fetch `type` again. False when it was not paused. */
-  resumeType (type: string): Promise<boolean> {
+  async resumeType (type: string): Promise<boolean> {
     this.registry.require(type)
     return resumeJobType(this.db, type)
   }
