@@ -119,8 +119,9 @@ export class JobRunner {
           this.#paused.add(type)
           await this.#deps.boss.offWork(type, { wait: false })
         } else if (!paused.has(type) && this.#paused.has(type)) {
-          this.#paused.delete(type)
+          // Marked resumed only once fetching has started, so a failed start is tried again.
           await this.#work(jobType)
+          this.#paused.delete(type)
         }
       }
     }).catch((error: unknown) => {
