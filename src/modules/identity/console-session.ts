@@ -18,7 +18,8 @@ import type { Db } from '../../platform/db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import { requestMeta } from '../../platform/http/request-meta.ts'
 import type { Principal } from './access-control.ts'
-import { recordAuthEvent } from './audit.ts'
+import { recordAuthEvent, type RequestMeta } from './audit.ts'
+import type { AuthService } from './auth.service.ts'
 
 export const CONSOLE_COOKIE = 'afterresume_console'
 /** Where the console lives, and the only path its cookie is sent to. */
@@ -70,4 +71,52 @@ export function isOwnOrigin (request: FastifyRequest, trusted: readonly string[]
   const origin = request.headers.origin
   if (typeof origin !== 'string') return false
   return origin === `${request.protocol}://${request.host}` || trusted.includes(origin)
+}
+
+const SIGN_IN_PATH = `${CONSOLE_PATH}login`
+
+/** A console sign-in refused before or after the password check; the message is for the form. */
+export class ConsoleSignInRefused extends AppError {
+  constructor (status: number, code: string, message: string, headers?: Readonly<Record<string, string>>) {
+    super(status, code, message, headers === undefined ? {} : { headers: { ...headers } })
+    this.name = 'ConsoleSignInRefused'
+  }
+}
+
+export interface ConsoleSignIn {
+  email: string
+  password: string
+  /** The request's own checks: is it from our origin, and from an allowed address. */
+  fromOwnOrigin: boolean
+  addressAllowed: boolean
+}
+
+/**
+ * Sign staff in to the console: the password checked as for the API (lockout, audit), a
+ * session of client `console` started, its id returned for the cookie. A request from
+ * another origin or a disallowed address is refused before the password is looked at; a
+ * user who is not staff after it, with the session it opened ended at once. Every refusal
+ * is audited.
+ */
+export async function signInToConsole (deps: { auth: AuthService; db: Db }, input: ConsoleSignIn, meta: RequestMeta): Promise<string> {
+  const refuse = async (reason: string, message: string): Promise<never> => {
+    await recordAuthEvent(deps.db, meta, { kind: 'permission_denied', outcome: 'denied', email: input.email, detail: { path: SIGN_IN_PATH, reason } })
+    throw new ConsoleSignInRefused(403, reason, message)
+  }
+  // A sign-in form posted from another site would sign the browser into someone else's session.
+  if (!input.fromOwnOrigin) await refuse('untrusted_origin', 'Sign in from the console\'s own page.')
+  if (!input.addressAllowed) await refuse('ip_not_allowlisted', 'The console is not reachable from this address.')
+  let session
+  try {
+    session = await deps.auth.login({ email: input.email, password: input.password, client: 'console' }, meta)
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500) throw error
+    throw new ConsoleSignInRefused(error.status, error.code, error.message, error.headers)
+  }
+  if (!session.user.is_staff) {
+    await deps.auth.logout({ sessionId: session.session_id }, meta)
+    await recordAuthEvent(deps.db, meta, { kind: 'permission_denied', outcome: 'denied', userId: session.user.id, tenantId: session.user.tenant_id, email: session.user.email, detail: { path: SIGN_IN_PATH, reason: 'not_staff' } })
+    throw new ConsoleSignInRefused(403, 'not_staff', 'This console is for staff only. Your account is not a staff account.')
+  }
+  return session.session_id
 }

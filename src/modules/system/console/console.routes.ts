@@ -16,8 +16,8 @@ import { requestMeta } from '../../../platform/http/request-meta.ts'
 import type { JobPlatform } from '../../../platform/jobs/platform.ts'
 import type { ScheduleService } from '../../../platform/jobs/schedules.ts'
 import { recordAuthEvent } from '../../identity/audit.ts'
-import { AuthError, type AuthService } from '../../identity/auth.service.ts'
-import { CONSOLE_COOKIE, CONSOLE_PATH, csrfTokenFor, csrfTokenMatches, isOwnOrigin } from '../../identity/console-session.ts'
+import type { AuthService } from '../../identity/auth.service.ts'
+import { CONSOLE_COOKIE, CONSOLE_PATH, ConsoleSignInRefused, csrfTokenFor, csrfTokenMatches, isOwnOrigin, signInToConsole } from '../../identity/console-session.ts'
 import { SystemActions, type StaffActor } from '../system.service.ts'
 import { loadAssets } from './console.assets.ts'
 import * as pages from './console.pages.ts'
@@ -145,30 +145,23 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<ConsoleRoutesDeps> = async
     schema: { hide, body: LoginBody },
     config: { public: true, rateLimit: { group: 'sign-in', max: config.http.rateLimits.signInPerMinute, windowSeconds: 60 } },
   }, async (request, reply) => {
-    const meta = requestMeta(request)
+    const { email, password } = request.body
     const next = request.body.next !== undefined && request.body.next !== '' ? request.body.next : CONSOLE_ROOT
-    const refuse = async (status: number, message: string, detail: Record<string, string>): Promise<FastifyReply> => {
-      await recordAuthEvent(db, meta, { kind: 'permission_denied', outcome: 'denied', email: request.body.email, detail: { path: CONSOLE_PATH + 'login', ...detail } })
-      return page(request, reply.status(status), 'login', { title: 'Sign in', next, error: message })
-    }
-    // A sign-in form posted from another site would sign the browser into someone else's session.
-    if (!isOwnOrigin(request, config.http.csrfTrustedOrigins)) return refuse(403, 'Sign in from the console\'s own page.', { reason: 'untrusted_origin' })
     const allowlist = config.flags.adminIpAllowlist
-    if (allowlist.length > 0 && !allowlist.includes(request.ip)) return refuse(403, 'The console is not reachable from this address.', { reason: 'ip_not_allowlisted' })
-    let session
+    let sessionId: string
     try {
-      session = await auth.login({ email: request.body.email, password: request.body.password, client: 'console' }, meta)
+      sessionId = await signInToConsole({ auth, db }, {
+        email,
+        password,
+        fromOwnOrigin: isOwnOrigin(request, config.http.csrfTrustedOrigins),
+        addressAllowed: allowlist.length === 0 || allowlist.includes(request.ip),
+      }, requestMeta(request))
     } catch (error) {
-      if (!(error instanceof AuthError) || error.status >= 500) throw error
+      if (!(error instanceof ConsoleSignInRefused)) throw error
       if (error.headers !== undefined) void reply.headers(error.headers)
-      return page(request, reply.status(error.status), 'login', { title: 'Sign in', next, error: error.message, email: request.body.email })
+      return page(request, reply.status(error.status), 'login', { title: 'Sign in', next, email, error: error.message })
     }
-    if (!session.user.is_staff) {
-      await auth.logout({ sessionId: session.session_id }, meta)
-      await recordAuthEvent(db, meta, { kind: 'permission_denied', outcome: 'denied', userId: session.user.id, tenantId: session.user.tenant_id, email: session.user.email, detail: { path: CONSOLE_PATH + 'login', reason: 'not_staff' } })
-      return page(request, reply.status(403), 'login', { title: 'Sign in', next, error: 'This console is for staff only. Your account is not a staff account.' })
-    }
-    void reply.setCookie(CONSOLE_COOKIE, session.session_id, {
+    void reply.setCookie(CONSOLE_COOKIE, sessionId, {
       path: CONSOLE_PATH,
       httpOnly: true,
       sameSite: 'strict',
