@@ -1,4 +1,4 @@
-// Worker processes say they are alive in worker_heartbeat (migration 0010): a row per
+// Worker processes say they are alive in worker_heartbeat (migration 0015): a row per
 // process, stamped every sweep interval and deleted on a graceful stop. pg-boss keeps no
 // such list (its heartbeats are per active job), and without one an idle worker would be
 // invisible to operators.

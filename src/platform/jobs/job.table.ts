@@ -69,7 +69,7 @@ export interface ScheduleTable {
   updated_at: DefaultedTimestamp
 }
 
-/** A job type no worker fetches while its row exists (migration 0010). */
+/** A job type no worker fetches while its row exists (migration 0015). */
 export interface JobTypePauseTable {
   job_type: string
   paused_at: DefaultedTimestamp
@@ -77,7 +77,7 @@ export interface JobTypePauseTable {
   reason: ColumnType<string, string | undefined, string>
 }
 
-/** One worker process and its last sign of life (migration 0010). */
+/** One worker process and its last sign of life (migration 0015). */
 export interface WorkerHeartbeatTable {
   worker: string
   started_at: DefaultedTimestamp
