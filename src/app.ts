@@ -44,6 +44,12 @@ import { installCors } from './platform/http/cors.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
 import { installRateLimits } from './platform/http/rate-limit.ts'
 import { worklogRoutes } from './modules/worklog/index.ts'
+import type { ServiceMetrics } from './platform/observability/metrics.ts'
+import { installHttpMetrics, installRequestTracing } from './platform/observability/http-telemetry.ts'
+import { metricsRoute, METRICS_PATH, type MetricsAccess } from './platform/observability/metrics-endpoint.ts'
+import { billingRoutes, billingStaffRoutes } from './modules/billing/billing.routes.ts'
+import { createStripeClient } from './modules/billing/stripe.ts'
+import { importsRoutes } from './modules/imports/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -61,6 +67,8 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>
   /** The time access, rate-limit and streak decisions are made at (tests stand it anywhere). */
   clock?: Clock
+  /** This process's metrics: request durations are counted into them and GET /metrics serves them. */
+  metrics?: ServiceMetrics
 }
 
 declare module 'fastify' {
@@ -89,6 +97,10 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     trustProxy: trustProxyOption(deps.config.http.trustProxy),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // First: the request's span must cover every later hook and be active in every handler
+  // (it wraps the handlers of routes added after it). Nothing is installed with tracing off.
+  installRequestTracing(app)
+  if (deps.metrics !== undefined) installHttpMetrics(app, deps.metrics)
   installBodyTimeout(app, deps.config)
   const longRequests = installLongRequests(app)
   installProblemHandler(app, { exposeErrors: deps.config.debug && !deps.config.isProduction })
@@ -132,6 +144,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   const auth = new AuthService(deps.db, signer, deps.config.auth, clock)
 
   await app.register(healthRoutes, { checks: deps.readiness })
+  if (deps.metrics !== undefined) metricsRoute(app, deps.metrics, metricsAccess(deps.config, deps.db, clock))
   await app.register(authRoutes, { config: deps.config, db: deps.db, auth })
   await app.register(memberRoutes, { tenantDb: deps.tenantDb, db: deps.db, schedules: deps.schedules })
   await app.register(auditRoutes, { tenantDb: deps.tenantDb })
@@ -146,8 +159,26 @@ export async function buildApp (deps: AppDeps): Promise<App> {
   await app.register(scheduleRoutes, { db: deps.db, tenantDb: deps.tenantDb, schedules: deps.schedules })
   await app.register(gamificationRoutes, { tenantDb: deps.tenantDb, db: deps.db, clock })
   await app.register(worklogRoutes, { tenantDb: deps.tenantDb, jobs: deps.jobs, autoAnalyze: deps.config.workflows.autoAnalyze, storage: deps.storage, maxUploadBytes: deps.config.maxUploadBytes })
+  const stripe = deps.config.billing.stripe
+  await app.register(billingRoutes, {
+    db: deps.db,
+    tenantDb: deps.tenantDb,
+    billing: { settings: deps.config.billing, stripe: stripe === undefined ? undefined : createStripeClient(stripe) },
+    clock,
+  })
+  await app.register(importsRoutes, {
+    db: deps.db,
+    tenantDb: deps.tenantDb,
+    jobs: deps.jobs,
+    schedules: deps.schedules,
+    secretKey: deps.config.secretKey,
+    gitImportRoot: deps.config.imports.gitImportRoot,
+    githubApiBase: deps.config.imports.githubApiBase,
+    clock,
+  })
   if (deps.config.systemDashboardEnabled) {
     await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness, clock })
+    await app.register(billingStaffRoutes, { db: deps.db })
     await app.register(consoleRoutes, {
       config: deps.config,
       db: deps.db,
@@ -161,4 +192,14 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     })
   }
   return app
+}
+
+/** Who may scrape /metrics (METRICS_TOKEN, ADMIN_IP_ALLOWLIST), refusals audited. */
+export function metricsAccess (config: Config, db: Db, clock: Clock = systemClock): MetricsAccess {
+  return {
+    token: config.observability.metricsToken,
+    allowlist: config.flags.adminIpAllowlist,
+    clock,
+    onRefused: (request, reason) => recordAuthEvent(db, requestMeta(request), { kind: 'metrics_denied', outcome: 'denied', detail: { reason, path: METRICS_PATH } }),
+  }
 }

@@ -4,7 +4,7 @@
 // which values are secrets.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { normalizeCron } from './platform/jobs/schedules.ts'
 import { isIP } from 'node:net'
 
@@ -57,6 +57,11 @@ export const SETTINGS = {
   ADMIN_PASSWORD: { kind: 'string', secret: true, help: 'Default password for `afterresume create-admin`.' },
   SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API and the operator console at /system/ (docs/console.md).' },
   CONSOLE_SESSION_HOURS: { kind: 'int', default: '12', help: 'Lifetime of an operator-console sign-in (its HttpOnly cookie and session), in hours.' },
+  METRICS_TOKEN: { kind: 'string', secret: true, help: 'Bearer token a Prometheus scraper sends to GET /metrics (at least 16 characters). Without it, only addresses in ADMIN_IP_ALLOWLIST may scrape; with neither, /metrics answers 403.' },
+  WORKER_METRICS_PORT: { kind: 'int', default: '0', help: 'Port on HOST where a `worker` process serves GET /metrics (same protection). 0: a worker process serves no metrics; `serve` and `api` serve /metrics on PORT.' },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { kind: 'url', help: 'OpenTelemetry collector base URL (OTLP over HTTP; traces go to <url>/v1/traces). Unset: tracing is off and costs nothing.' },
+  OTEL_EXPORTER_OTLP_HEADERS: { kind: 'string', secret: true, help: 'Headers sent with every export, `key=value` pairs separated by commas (values URL-encoded), e.g. an API key of a hosted collector.' },
+  OTEL_SERVICE_NAME: { kind: 'string', default: 'afterresume', help: 'service.name on every exported span.' },
   WORKER_CONCURRENCY: { kind: 'int', default: '2', help: 'Fetch loops per job type in one worker process (each runs up to the type\'s batch size at once).' },
   WORKER_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '30000', help: 'On SIGTERM, how long running jobs get to finish before the process stops.' },
   JOB_HEARTBEAT_SECONDS: { kind: 'int', default: '30', help: 'A running job whose worker stops heartbeating for this long is retried (min 10).' },
@@ -80,7 +85,20 @@ export const SETTINGS = {
   FAILED_JOB_RETENTION_DAYS: { kind: 'int', default: '90', help: 'Failed jobs (with their events) are deleted this many days after they finished.' },
   AUDIT_RETENTION_DAYS: { kind: 'int', default: '365', help: 'auth_event (audit log) rows older than this many days are deleted.' },
   CLEANUP_CRON: { kind: 'string', default: '30 3 * * *', help: 'When system.cleanup runs (5-field cron or @daily…, UTC); applied to its schedule at every worker start.' },
+  GIT_IMPORT_ROOT: { kind: 'string', help: 'Absolute folder under which staff may import Git repositories over HTTP (POST /api/imports/git/); unset: that route is off. The CLI (`import git`) reads any path it is given.' },
+  GITHUB_API_BASE: { kind: 'url', default: 'https://api.github.com', help: 'GitHub REST API base URL for the GitHub connector (GitHub Enterprise: https://HOST/api/v3).' },
   CLEANUP_BATCH_SIZE: { kind: 'int', default: '2000', help: 'Rows deleted per statement (each its own short transaction) by system.cleanup.' },
+  BILLING_ENABLED: { kind: 'bool', help: 'Credits billing (docs/billing.md): AI jobs reserve credits and fail without them. Unset: on exactly when STRIPE_SECRET_KEY is set; `true` without Stripe means credits come from staff grants only.' },
+  STRIPE_SECRET_KEY: { kind: 'string', secret: true, help: 'Stripe API key (sk_…) for Checkout and the billing portal. Unset: no payments (and, unless BILLING_ENABLED=true, no billing).' },
+  STRIPE_PUBLISHABLE_KEY: { kind: 'string', help: 'Stripe publishable key (pk_…), handed to the SPA by GET /api/billing/.' },
+  STRIPE_WEBHOOK_SECRET: { kind: 'string', secret: true, help: 'Signing secret (whsec_…) of the webhook endpoint /api/billing/webhook/; required with STRIPE_SECRET_KEY.' },
+  STRIPE_API_BASE: { kind: 'url', help: 'Where the Stripe client sends API calls (e.g. http://localhost:12111 for stripe-mock). Unset: Stripe\'s own API.' },
+  BILLING_RETURN_URL: { kind: 'url', help: 'Where Stripe sends people back after Checkout (with ?checkout=success or ?checkout=cancelled) and from the billing portal; required with STRIPE_SECRET_KEY.' },
+  BILLING_PACKS: { kind: 'list', default: '', help: 'Credit packs for sale, comma-separated `id:credits:price_…` (a one-time Stripe Price), e.g. `starter:1000:price_123`.' },
+  BILLING_PLANS: { kind: 'list', default: '', help: 'Subscription plans, comma-separated `id:credits:price_…` (a recurring Stripe Price); each paid invoice grants the credits.' },
+  CREDITS_PER_1K_TOKENS: { kind: 'string', help: 'Credits one job spends per 1,000 tokens (prompt + completion; decimals allowed). Unset: the LLM call\'s estimated USD cost at CREDITS_PER_USD.' },
+  CREDITS_PER_USD: { kind: 'int', default: '100', help: 'Credits per US dollar of estimated LLM cost when CREDITS_PER_1K_TOKENS is unset (100: a credit is a cent).' },
+  CREDITS_MIN_PER_JOB: { kind: 'int', default: '1', help: 'The least an AI job costs, however few tokens it used (also what a free, self-hosted model costs a job).' },
 } as const satisfies Record<string, Setting>
 
 export type SettingName = keyof typeof SETTINGS
@@ -100,6 +118,7 @@ export interface Config {
   readonly embeddedPgPort: number
   readonly secretKey: string
   readonly systemDashboardEnabled: boolean
+  readonly observability: ObservabilitySettings
   readonly auth: {
     readonly serviceSecret: string
     readonly skipServiceAuth: boolean
@@ -151,6 +170,13 @@ export interface Config {
     readonly model: string | undefined
     readonly timeoutMs: number
   }
+  readonly billing: BillingSettings
+  /** The Git and GitHub connectors (docs/imports.md). */
+  readonly imports: {
+    /** GIT_IMPORT_ROOT: undefined turns the HTTP Git import off. */
+    readonly gitImportRoot: string | undefined
+    readonly githubApiBase: string
+  }
   /** What system.cleanup deletes, and when; the ledgers (llm_call, XP) are never pruned. */
   readonly retention: {
     readonly jobDays: number
@@ -158,6 +184,47 @@ export interface Config {
     readonly auditDays: number
     readonly cron: string
     readonly batchSize: number
+  }
+}
+
+/** Who may scrape /metrics, where a worker serves it, and where traces go. */
+export interface ObservabilitySettings {
+  readonly metricsToken: string | undefined
+  /** 0: a worker-only process serves no /metrics. */
+  readonly workerMetricsPort: number
+  readonly tracing: {
+    /** Unset: tracing is off. */
+    readonly endpoint: string | undefined
+    readonly headers: Readonly<Record<string, string>>
+    readonly serviceName: string
+  }
+}
+
+/** A credit pack or plan on sale: its id, the credits one purchase (or paid invoice) grants, and its Stripe Price. */
+export interface CreditOffer {
+  readonly id: string
+  readonly credits: number
+  readonly price: string
+}
+
+/** BILLING_*, STRIPE_* and CREDITS_*: docs/billing.md. */
+export interface BillingSettings {
+  readonly enabled: boolean
+  /** Present when STRIPE_SECRET_KEY is set (then the webhook secret and return URL are too). */
+  readonly stripe: {
+    readonly secretKey: string
+    readonly publishableKey: string | undefined
+    readonly webhookSecret: string
+    readonly apiBase: string | undefined
+    readonly returnUrl: string
+  } | undefined
+  readonly packs: readonly CreditOffer[]
+  readonly plans: readonly CreditOffer[]
+  readonly pricing: {
+    /** CREDITS_PER_1K_TOKENS; undefined: priced by the LLM call's estimated cost. */
+    readonly perThousandTokens: number | undefined
+    readonly perUsd: number
+    readonly minPerJob: number
   }
 }
 
@@ -272,6 +339,7 @@ export function loadConfig (env: Env = process.env): Config {
     embeddedPgPort: r.int('EMBEDDED_PG_PORT'),
     secretKey: '',
     systemDashboardEnabled: r.bool('SYSTEM_DASHBOARD_ENABLED'),
+    observability: readObservability(r),
     auth: {
       serviceSecret: '',
       skipServiceAuth,
@@ -302,7 +370,9 @@ export function loadConfig (env: Env = process.env): Config {
     maxUploadBytes,
     workflows: { autoChain: r.bool('WORKFLOW_AUTO_CHAIN'), autoAnalyze: r.bool('WORKLOG_AUTO_ANALYZE') },
     llm,
+    billing: readBilling(r),
     retention: readRetention(r),
+    imports: readImports(r),
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems)
   // Only generated once the rest is known to be valid, so a failing validate-env writes nothing.
@@ -392,6 +462,88 @@ function readRetention (r: Reader): Config['retention'] {
     cron,
     batchSize: positive('CLEANUP_BATCH_SIZE'),
   }
+}
+
+function readObservability (r: Reader): ObservabilitySettings {
+  const metricsToken = r.string('METRICS_TOKEN')
+  // A scraper's token is checked on every scrape from anywhere the port is reachable: a
+  // short one could be guessed.
+  if (metricsToken !== undefined && metricsToken.length < 16) r.problems.push('METRICS_TOKEN must be at least 16 characters, e.g. `openssl rand -hex 24`.')
+  const workerMetricsPort = r.int('WORKER_METRICS_PORT')
+  if (workerMetricsPort > 65535) r.problems.push(`WORKER_METRICS_PORT must be a port number (got ${workerMetricsPort}).`)
+  const headers: Record<string, string> = {}
+  for (const pair of r.list('OTEL_EXPORTER_OTLP_HEADERS')) {
+    const at = pair.indexOf('=')
+    if (at < 1) {
+      r.problems.push('OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas.')
+      break
+    }
+    try {
+      headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim())
+    } catch {
+      r.problems.push('OTEL_EXPORTER_OTLP_HEADERS has a value that is not valid URL encoding.')
+      break
+    }
+  }
+  return {
+    metricsToken,
+    workerMetricsPort,
+    tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT'), headers, serviceName: r.string('OTEL_SERVICE_NAME') ?? 'afterresume' },
+  }
+}
+
+const OFFER = /^([a-z0-9][a-z0-9_-]{0,63}):(\d{1,9}):(price_[A-Za-z0-9_]{1,200})$/
+
+function readOffers (r: Reader, name: 'BILLING_PACKS' | 'BILLING_PLANS'): CreditOffer[] {
+  const offers: CreditOffer[] = []
+  for (const item of r.list(name)) {
+    const match = OFFER.exec(item)
+    if (match === null || Number(match[2]) < 1) {
+      r.problems.push(`${name}: "${item}" must look like id:credits:price_… (lower-case id, credits at least 1, a Stripe Price id).`)
+      continue
+    }
+    if (offers.some((o) => o.id === match[1])) r.problems.push(`${name}: "${match[1]}" is listed twice.`)
+    offers.push({ id: match[1]!, credits: Number(match[2]), price: match[3]! })
+  }
+  return offers
+}
+
+function readBilling (r: Reader): BillingSettings {
+  const secretKey = r.string('STRIPE_SECRET_KEY')
+  const webhookSecret = r.string('STRIPE_WEBHOOK_SECRET')
+  const returnUrl = r.url('BILLING_RETURN_URL')
+  const apiBase = r.url('STRIPE_API_BASE')
+  // Unset is not false: a Stripe key alone turns billing on.
+  const enabled = r.raw('BILLING_ENABLED') === undefined ? secretKey !== undefined : r.bool('BILLING_ENABLED')
+  if (secretKey !== undefined) {
+    // Without the webhook nothing bought would ever arrive; without a return URL Checkout cannot start.
+    if (webhookSecret === undefined) r.problems.push('STRIPE_SECRET_KEY is set, so STRIPE_WEBHOOK_SECRET is required too (the signing secret of the /api/billing/webhook/ endpoint, whsec_…).')
+    if (returnUrl === undefined) r.problems.push('STRIPE_SECRET_KEY is set, so BILLING_RETURN_URL is required too (where Checkout and the portal send people back).')
+  }
+  const text = r.string('CREDITS_PER_1K_TOKENS')
+  const perThousandTokens = text === undefined ? undefined : Number(text)
+  if (perThousandTokens !== undefined && !(Number.isFinite(perThousandTokens) && perThousandTokens > 0)) {
+    r.problems.push(`CREDITS_PER_1K_TOKENS must be a positive number (got "${text ?? ''}").`)
+  }
+  const perUsd = r.int('CREDITS_PER_USD')
+  if (perUsd < 1) r.problems.push('CREDITS_PER_USD must be at least 1.')
+  const minPerJob = r.int('CREDITS_MIN_PER_JOB')
+  if (minPerJob < 1) r.problems.push('CREDITS_MIN_PER_JOB must be at least 1 (a tenant without credits must not run AI jobs).')
+  return {
+    enabled,
+    stripe: secretKey === undefined
+      ? undefined
+      : { secretKey, publishableKey: r.string('STRIPE_PUBLISHABLE_KEY'), webhookSecret: webhookSecret ?? '', apiBase, returnUrl: returnUrl ?? '' },
+    packs: readOffers(r, 'BILLING_PACKS'),
+    plans: readOffers(r, 'BILLING_PLANS'),
+    pricing: { perThousandTokens, perUsd, minPerJob },
+  }
+}
+
+function readImports (r: Reader): Config['imports'] {
+  const root = r.string('GIT_IMPORT_ROOT')
+  if (root !== undefined && !isAbsolute(root)) r.problems.push(`GIT_IMPORT_ROOT must be an absolute folder (got "${root}").`)
+  return { gitImportRoot: root, githubApiBase: r.url('GITHUB_API_BASE') ?? 'https://api.github.com' }
 }
 
 function readHttpTimeouts (r: Reader): Config['http']['timeouts'] {

@@ -7,6 +7,8 @@
 //   jobs …           enqueue | show | list | cancel | retry | types
 //   schedules …      list | add | remove | enable | disable
 //   cleanup          the retention pass, now (--dry-run counts only)
+//   billing …        grant | adjust | show: a tenant's credits
+//   import git …     a Git repository's commits → draft work logs, here and now
 import { parseArgs } from 'node:util'
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts'
 import { AppError } from './platform/errors.ts'
@@ -21,8 +23,16 @@ import { NO_REQUEST, recordAuthEvent } from './modules/identity/audit.ts'
 import { ROLES, type Role } from './modules/identity/identity.table.ts'
 import { createInvite } from './modules/identity/invite.service.ts'
 import { seedDemoData } from './modules/worklog/demo/demo-data.ts'
+import { changeCredits, ledgerOf } from './modules/billing/billing.service.ts'
+import { readBalance, tenantBilling } from './modules/billing/billing.repository.ts'
 import { locateDatabase, startServer, startServices, type Services } from './runtime.ts'
 import { runCleanup } from './workflows/system/cleanup.ts'
+import { runGitImport } from './workflows/imports/ingest-git.ts'
+import { GitCommandError, openRepository } from './platform/git/git-repository.ts'
+import { withTenant } from './platform/db/tenant.ts'
+import type { Db, Trx } from './platform/db/database.ts'
+import { sql } from 'kysely'
+import { resolve } from 'node:path'
 
 const USAGE = `Usage: afterresume <command> [options]
 
@@ -50,6 +60,15 @@ Schedules
   schedules list
   schedules add NAME --type TYPE --cron CRON [--timezone TZ] [--payload JSON] [--disabled]
   schedules remove|enable|disable ID
+
+Credits (docs/billing.md)
+  billing grant --tenant ID --credits N --reason TEXT [--idempotency-key K]
+  billing adjust --tenant ID --credits=±N --reason TEXT [--idempotency-key K]   (=: a negative N is not a flag)
+  billing show --tenant ID   balance, plan and the last 20 ledger entries
+Imports
+  import git PATH --user EMAIL --author EMAIL [--since YYYY-MM-DD] [--project ID] [--tenant ID]
+                             the author's commits in the repository at PATH → one draft work log a
+                             day in the account EMAIL; importing again adds nothing
 
 Maintenance
   cleanup [--dry-run]        delete finished jobs, their events and audit events past their
@@ -85,6 +104,8 @@ async function main (argv: string[]): Promise<number> {
     case 'invites': return withServices(config, logger, (services) => invitesCommand(services, rest))
     case 'seed-demo': return withServices(config, logger, (services) => seedDemoCommand(services, rest))
     case 'cleanup': return withServices(config, logger, (services) => cleanupCommand(services, rest))
+    case 'billing': return withServices(config, logger, (services) => billingCommand(services, rest))
+    case 'import': return withServices(config, logger, (services) => importCommand(services, rest))
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`)
       return 2
@@ -299,6 +320,107 @@ async function cleanupCommand (services: Services, args: string[]): Promise<numb
   const { retention } = services.config
   print(await runCleanup(services.database.db, retention, { dryRun: values['dry-run'] === true }))
   return 0
+}
+
+/** Staff work on credits from the operator's shell: ledgered and audited like the /system/ API (by: cli). */
+async function billingCommand (services: Services, args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  const { values } = parseArgs({
+    args: rest,
+    options: { tenant: { type: 'string' }, credits: { type: 'string' }, reason: { type: 'string' }, 'idempotency-key': { type: 'string' } },
+  })
+  const tenantId = values.tenant
+  if (tenantId === undefined || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) throw new UsageError(`billing ${sub ?? ''} needs --tenant with a tenant id (UUID).`)
+  const db = services.database.db
+  switch (sub) {
+    case 'grant':
+    case 'adjust': {
+      const credits = Number(values.credits)
+      if (values.credits === undefined || !Number.isSafeInteger(credits) || credits === 0 || (sub === 'grant' && credits < 0)) {
+        throw new UsageError(`--credits must be a whole number${sub === 'grant' ? ' above 0' : ' other than 0 (negative takes credits away)'}.`)
+      }
+      if (values.reason === undefined || values.reason.trim() === '') throw new UsageError(`billing ${sub} needs --reason (it is kept in the ledger and the audit log).`)
+      print(await changeCredits(db, {
+        tenantId,
+        kind: sub === 'grant' ? 'grant' : 'adjustment',
+        credits,
+        reason: values.reason.trim(),
+        staffUserId: null,
+        ...(values['idempotency-key'] !== undefined && { idempotencyKey: values['idempotency-key'] }),
+        actor: { by: 'cli' },
+      }, NO_REQUEST))
+      return 0
+    }
+    case 'show': {
+      const tenant = await tenantBilling(db, tenantId)
+      if (tenant === undefined) throw new UsageError(`No tenant ${tenantId}.`)
+      const { entries } = await ledgerOf(db, tenantId, { limit: 20, offset: 0 })
+      print({ tenant_id: tenantId, name: tenant.name, plan: tenant.billing_plan, stripe_customer_id: tenant.stripe_customer_id, ...await readBalance(db, tenantId), entries })
+      return 0
+    }
+    default:
+      throw new UsageError('billing needs one of: grant, adjust, show.')
+  }
+}
+
+/**
+ * `import git`: the import ingest.git runs, run here without the queue. The operator reads
+ * any path they give (GIT_IMPORT_ROOT binds only the HTTP route and the job). The drafts'
+ * analyses are queued for the worker, as a save through the API would queue them.
+ */
+async function importCommand (services: Services, args: string[]): Promise<number> {
+  const [source, ...rest] = args
+  if (source !== 'git') throw new UsageError('import needs a source: import git PATH --user EMAIL --author EMAIL [--since YYYY-MM-DD] [--project ID] [--tenant ID].')
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { user: { type: 'string' }, author: { type: 'string' }, since: { type: 'string' }, project: { type: 'string' }, tenant: { type: 'string' } },
+  })
+  const path = positionals[0]
+  if (path === undefined || values.user === undefined || values.author === undefined) {
+    throw new UsageError('import git needs PATH --user EMAIL (the AfterResume account) --author EMAIL (whose commits).')
+  }
+  if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) throw new UsageError(`--since must be a day YYYY-MM-DD (got "${values.since}").`)
+  const { db, tenantDb } = services.database
+  const actor = await accountToImportInto(db, values.user, values.tenant)
+  let repository
+  try {
+    repository = await openRepository(resolve(path))
+  } catch (error) {
+    if (error instanceof GitCommandError) throw new UsageError(error.message)
+    throw error
+  }
+  const { jobs, config } = services
+  const summary = await runGitImport((work) => withTenant(tenantDb, actor.tenantId, work), actor, {
+    repository,
+    authorEmail: values.author,
+    ...(values.since !== undefined && { since: values.since }),
+    ...(values.project !== undefined && { projectId: values.project }),
+  }, {
+    now: new Date(),
+    ...(config.workflows.autoAnalyze && {
+      analyse: async (trx: Trx, worklogId: string) => {
+        await jobs.enqueue(trx, { type: 'worklog.analyze', trigger: 'system', tenantId: actor.tenantId, userId: actor.userId, payload: { worklog_id: worklogId }, idempotencyKey: `analyze:${worklogId}:import` })
+      },
+    }),
+  })
+  print(summary)
+  return 0
+}
+
+/** The account --user names, in --tenant or in its only active tenant. */
+async function accountToImportInto (db: Db, email: string, tenantId: string | undefined): Promise<{ tenantId: string; userId: string }> {
+  const memberships = await db.selectFrom('app_user as u').innerJoin('tenant_membership as m', 'm.user_id', 'u.id')
+    .select(['u.id as user_id', 'm.tenant_id']).where(sql<boolean>`lower(u.email) = lower(${email})`)
+    .where('u.is_active', '=', true).where('m.is_active', '=', true).execute()
+  if (memberships.length === 0) throw new UsageError(`--user: no active account ${email} with an active membership.`)
+  const chosen = tenantId === undefined ? memberships : memberships.filter((m) => m.tenant_id === tenantId)
+  if (chosen.length !== 1) {
+    throw new UsageError(tenantId === undefined
+      ? `--user: ${email} belongs to ${memberships.length} tenants; name one with --tenant (${memberships.map((m) => m.tenant_id).join(', ')}).`
+      : `--tenant: ${email} is not an active member of tenant ${tenantId}.`)
+  }
+  return { tenantId: chosen[0]!.tenant_id, userId: chosen[0]!.user_id }
 }
 
 function parseDuration (text: string): number {

@@ -5,7 +5,7 @@
 import type { App } from './platform/http/app-instance.ts'
 import type { Config } from './config.ts'
 import { installGracefulClose } from './platform/http/graceful-close.ts'
-import { buildApp } from './app.ts'
+import { buildApp, metricsAccess } from './app.ts'
 import { connectDatabase, type DatabaseHandle } from './platform/db/database.ts'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts'
 import { checkDatabaseUrl } from './platform/db/preflight.ts'
@@ -23,11 +23,20 @@ import { registerWorkflows } from './workflows/index.ts'
 import { createLlmProvider } from './platform/llm/index.ts'
 import { LocalLlmProvider } from './agents/local.provider.ts'
 import { membershipJobAuthorizer } from './modules/identity/job-authorizer.ts'
+import { billingJobCredits } from './modules/billing/job-credits.ts'
+import { creditPricing } from './modules/billing/pricing.ts'
+import { FREE_OF_CHARGE } from './platform/jobs/credits.ts'
 import { createObjectStore, type ObjectStore } from './platform/storage/index.ts'
 import { ConflictError } from './platform/errors.ts'
 import { listenFailure } from './platform/startup-error.ts'
 import { SWEEP_ORPHANS, SWEEP_ORPHANS_SCHEDULE } from './workflows/system/sweep-orphans.ts'
 import { CLEANUP, CLEANUP_SCHEDULE } from './workflows/system/cleanup.ts'
+import { ServiceMetrics } from './platform/observability/metrics.ts'
+import { CachedQueueDepth, readQueueDepth } from './platform/observability/queue-depth.ts'
+import { observeLlm } from './platform/observability/llm-telemetry.ts'
+import { startMetricsListener, type MetricsListener } from './platform/observability/metrics-endpoint.ts'
+import { startTracing, type Tracing } from './platform/observability/tracing.ts'
+import { systemClock, type Clock } from './platform/clock.ts'
 
 export interface DatabaseLocation {
   url: string
@@ -59,6 +68,8 @@ export interface ServicesOptions {
   registry?: JobRegistry
   /** Listen for event announcements (the API's live streams): one connection per process. */
   eventHub?: boolean
+  /** The time the queue-depth cache is judged by (tests stand it anywhere). */
+  clock?: Clock
 }
 
 export interface Services {
@@ -74,6 +85,8 @@ export interface Services {
   readonly storage: ObjectStore
   readonly worker: JobWorker | undefined
   readonly logger: Logger
+  /** What this process counts and reports at /metrics. */
+  readonly metrics: ServiceMetrics
   stop(): Promise<void>
 }
 
@@ -108,17 +121,33 @@ export async function startServices (config: Config, url: string, logger: Logger
   })
   boss.on('error', (error) => logger.error({ err: error }, 'pg-boss error'))
   await boss.start()
-  const registry = options.registry ?? registerWorkflows(new JobRegistry(), {
-    llm: createLlmProvider({
-      provider: config.llm.provider,
-      ...(config.llm.baseUrl !== undefined && { baseUrl: config.llm.baseUrl }),
-      ...(config.llm.apiKey !== undefined && { apiKey: config.llm.apiKey }),
-      ...(config.llm.model !== undefined && { model: config.llm.model }),
-      timeoutMs: config.llm.timeoutMs,
-    }, () => new LocalLlmProvider()),
-    autoChain: config.workflows.autoChain,
-  }, { storage, retention: config.retention })
-  const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry })
+  const metrics = new ServiceMetrics()
+  // Every call a workflow makes to the model is counted and traced here (llm-telemetry.ts).
+  const llm = observeLlm(createLlmProvider({
+    provider: config.llm.provider,
+    ...(config.llm.baseUrl !== undefined && { baseUrl: config.llm.baseUrl }),
+    ...(config.llm.apiKey !== undefined && { apiKey: config.llm.apiKey }),
+    ...(config.llm.model !== undefined && { model: config.llm.model }),
+    timeoutMs: config.llm.timeoutMs,
+  }, () => new LocalLlmProvider()), metrics)
+  const registry = options.registry ?? registerWorkflows(new JobRegistry(), { llm, autoChain: config.workflows.autoChain }, {
+    storage,
+    retention: config.retention,
+    imports: {
+      secretKey: config.secretKey,
+      gitImportRoot: config.imports.gitImportRoot,
+      githubApiBase: config.imports.githubApiBase,
+      autoAnalyze: config.workflows.autoAnalyze,
+      clock: systemClock,
+    },
+  })
+  metrics.watchPools(database.pools)
+  metrics.watchQueueDepth(new CachedQueueDepth(() => readQueueDepth(database.db), { clock: options.clock ?? systemClock }), () => registry.all().map((jobType) => jobType.type))
+  // Billing off: paid job types run free, exactly as before billing existed.
+  const credits = config.billing.enabled
+    ? billingJobCredits(database.db, creditPricing(config.billing.pricing, { provider: llm.name, name: llm.model }))
+    : FREE_OF_CHARGE
+  const jobs = new JobPlatform({ db: database.db, tenantDb: database.tenantDb, boss, registry, metrics, credits })
   await jobs.ensureQueues(config.worker.heartbeatSeconds, { finishedJobDays: config.retention.jobDays })
   await ensureFireQueue(boss)
   const schedules = new ScheduleService({ db: database.db, boss, registry, enqueue: (executor, input) => jobs.enqueue(executor, input) })
@@ -149,6 +178,7 @@ export async function startServices (config: Config, url: string, logger: Logger
     storage,
     worker,
     logger,
+    metrics,
     async stop () {
       if (stopped) return
       stopped = true
@@ -200,15 +230,24 @@ export function readinessChecks (services: Services): Record<string, () => Promi
 export interface Server {
   services: Services
   app: App | undefined
+  /** A worker-only process's /metrics (WORKER_METRICS_PORT), when set. */
+  metricsListener: MetricsListener | undefined
   location: DatabaseLocation
   stop(): Promise<void>
 }
 
 /** `serve` / `api` / `worker`: locate the database, migrate if asked, start the roles. */
 export async function startServer (config: Config, logger: Logger, roles: { api: boolean; worker: boolean; migrate: boolean }): Promise<Server> {
-  const location = await locateDatabase(config, logger)
+  // First, so the app's request spans and the worker's job spans find a tracer; nothing
+  // at all is loaded or started without OTEL_EXPORTER_OTLP_ENDPOINT.
+  const tracing: Tracing | undefined = await startTracing(config.observability.tracing)
+  const location = await locateDatabase(config, logger).catch(async (error: unknown) => {
+    await tracing?.shutdown()
+    throw error
+  })
   let services: Services | undefined
   let app: App | undefined
+  let metricsListener: MetricsListener | undefined
   try {
     if (roles.migrate) {
       const { applied } = await migrate(location.url, { secretKey: config.secretKey, log: (line) => logger.info(line) })
@@ -226,25 +265,42 @@ export async function startServer (config: Config, logger: Logger, roles: { api:
         storage: services.storage,
         logger,
         readiness: readinessChecks(services),
+        metrics: services.metrics,
       })
       installGracefulClose(app)
       await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => { throw listenFailure(error, config.host, config.port) })
+    } else if (config.observability.workerMetricsPort > 0) {
+      const port = config.observability.workerMetricsPort
+      metricsListener = await startMetricsListener({
+        host: config.host,
+        port,
+        metrics: services.metrics,
+        access: metricsAccess(config, services.database.db),
+        logger,
+        trustProxy: config.http.trustProxy,
+      }).catch((error: unknown) => { throw listenFailure(error, config.host, port) })
     }
   } catch (error) {
     // Whatever started must stop, or its pools and the embedded server keep the process alive.
     await app?.close().catch(() => {})
     await services?.stop().catch(() => {})
     if (location.embedded?.owned === true) await location.embedded.stop().catch(() => {})
+    await tracing?.shutdown().catch(() => {})
     throw error
   }
   return {
     services,
     app,
+    metricsListener,
     location,
     async stop () {
       await app?.close()
       await services.stop()
+      // After the worker: scrapes during its grace period still see the jobs finishing.
+      await metricsListener?.close()
       if (location.embedded?.owned === true) await location.embedded.stop()
+      // Last: the spans of the jobs that finished while stopping are exported too.
+      await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'exporting the last spans failed'))
     },
   }
 }

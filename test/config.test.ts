@@ -55,3 +55,62 @@ t.test('TRUST_PROXY: true, false, a hop count or proxy addresses; rate limits at
   const limits = loadConfig({ DATA_DIR: dataDir() }).http.rateLimits
   t.same(limits, { perMinute: 600, perUserPerMinute: 600, signInPerMinute: 10, signupPerMinute: 5, refreshPerMinute: 30, invitesPerHour: 20 }, 'the defaults are the limits as they were')
 })
+
+t.test('observability: off by default; a short METRICS_TOKEN, a bad port and bad OTLP headers are refused', async (t) => {
+  t.same(loadConfig({ DATA_DIR: dataDir() }).observability, {
+    metricsToken: undefined,
+    workerMetricsPort: 0,
+    tracing: { endpoint: undefined, headers: {}, serviceName: 'afterresume' },
+  })
+  t.same(loadConfig({
+    DATA_DIR: dataDir(),
+    METRICS_TOKEN: 'a-scrape-token-of-24-chs',
+    WORKER_METRICS_PORT: '9464',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D%3D, x-team = core',
+    OTEL_SERVICE_NAME: 'afterresume-eu',
+  }).observability, {
+    metricsToken: 'a-scrape-token-of-24-chs',
+    workerMetricsPort: 9464,
+    tracing: { endpoint: 'http://collector:4318', headers: { 'x-api-key': 'abc==', 'x-team': 'core' }, serviceName: 'afterresume-eu' },
+  })
+  const error = t.throws(() => loadConfig({ DATA_DIR: dataDir(), METRICS_TOKEN: 'short', WORKER_METRICS_PORT: '70000', OTEL_EXPORTER_OTLP_HEADERS: 'no-equals-sign' })) as ConfigError
+  t.same(error.problems, [
+    'METRICS_TOKEN must be at least 16 characters, e.g. `openssl rand -hex 24`.',
+    'WORKER_METRICS_PORT must be a port number (got 70000).',
+    'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas.',
+  ])
+  t.match(describeConfig({ METRICS_TOKEN: 'a-scrape-token-of-24-chs', OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc' }).join('\n'), /METRICS_TOKEN\s+\*\*\*\*[\s\S]*OTEL_EXPORTER_OTLP_HEADERS\s+\*\*\*\*/, 'both secrets masked')
+})
+
+t.test('billing: off unless asked for or paid through Stripe; Stripe needs its webhook secret and a return URL; offers and prices are checked', async (t) => {
+  const billing = (env: Record<string, string>) => loadConfig({ DATA_DIR: dataDir(), ...env }).billing
+  t.same(billing({}), { enabled: false, stripe: undefined, packs: [], plans: [], pricing: { perThousandTokens: undefined, perUsd: 100, minPerJob: 1 } }, 'off by default, a credit is a cent')
+  t.equal(billing({ BILLING_ENABLED: 'true' }).enabled, true, 'on without Stripe: credits from staff grants')
+  const stripe = { STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', BILLING_RETURN_URL: 'https://app.example.test/billing' }
+  t.same(billing({ ...stripe, BILLING_PACKS: 'starter:500:price_1, big:5000:price_2', BILLING_PLANS: 'team:2000:price_3', CREDITS_PER_1K_TOKENS: '0.5' }), {
+    enabled: true,
+    stripe: { secretKey: 'sk_test_x', publishableKey: undefined, webhookSecret: 'whsec_x', apiBase: undefined, returnUrl: 'https://app.example.test/billing' },
+    packs: [{ id: 'starter', credits: 500, price: 'price_1' }, { id: 'big', credits: 5000, price: 'price_2' }],
+    plans: [{ id: 'team', credits: 2000, price: 'price_3' }],
+    pricing: { perThousandTokens: 0.5, perUsd: 100, minPerJob: 1 },
+  }, 'a Stripe key alone turns billing on')
+  t.equal(billing({ ...stripe, BILLING_ENABLED: 'false' }).enabled, false, 'BILLING_ENABLED=false wins over the key')
+  const error = t.throws(() => loadConfig({
+    DATA_DIR: dataDir(),
+    STRIPE_SECRET_KEY: 'sk_test_x',
+    BILLING_PACKS: 'starter:0:price_1,Big:5:price_2,starter:5:price_3,x:5:prod_1',
+    CREDITS_PER_1K_TOKENS: 'lots',
+    CREDITS_MIN_PER_JOB: '0',
+  })) as ConfigError
+  t.same(error.problems, [
+    'STRIPE_SECRET_KEY is set, so STRIPE_WEBHOOK_SECRET is required too (the signing secret of the /api/billing/webhook/ endpoint, whsec_…).',
+    'STRIPE_SECRET_KEY is set, so BILLING_RETURN_URL is required too (where Checkout and the portal send people back).',
+    'CREDITS_PER_1K_TOKENS must be a positive number (got "lots").',
+    'CREDITS_MIN_PER_JOB must be at least 1 (a tenant without credits must not run AI jobs).',
+    'BILLING_PACKS: "starter:0:price_1" must look like id:credits:price_… (lower-case id, credits at least 1, a Stripe Price id).',
+    'BILLING_PACKS: "Big:5:price_2" must look like id:credits:price_… (lower-case id, credits at least 1, a Stripe Price id).',
+    'BILLING_PACKS: "x:5:prod_1" must look like id:credits:price_… (lower-case id, credits at least 1, a Stripe Price id).',
+  ], 'every problem at once, naming the setting')
+  t.notMatch(describeConfig({ STRIPE_SECRET_KEY: 'sk_live_secret', STRIPE_WEBHOOK_SECRET: 'whsec_secret' }).join('\n'), /sk_live_secret|whsec_secret/, 'Stripe secrets are masked')
+})

@@ -89,3 +89,25 @@ export function withPeriod (text: string): string {
 export function withoutTrailingPeriod (text: string): string {
   return text.trim().replace(/[.;:,]+$/, '')
 }
+
+/**
+ * Finds each span in `text` (ignoring case), left to right and without
+ * overlapping an earlier find, and returns the located ones in text order.
+ * A span that is not in the text is dropped: evidence must point at words
+ * that are really there.
+ */
+export function locateSpans (text: string, spans: readonly string[]): Array<{ text: string; start: number; end: number }> {
+  const lower = text.toLowerCase()
+  const located: Array<{ text: string; start: number; end: number }> = []
+  for (const span of spans) {
+    const needle = span.trim().toLowerCase()
+    if (needle.length === 0) continue
+    for (let from = lower.indexOf(needle); from !== -1; from = lower.indexOf(needle, from + 1)) {
+      const end = from + needle.length
+      if (located.some((l) => from < l.end && end > l.start)) continue
+      located.push({ text: text.slice(from, end), start: from, end })
+      break
+    }
+  }
+  return located.sort((a, b) => a.start - b.start)
+}

@@ -5,16 +5,16 @@
  */
 import { outputSchema, type LlmProvider } from '../platform/llm/llm.types.ts'
 import type { AgentContext } from './agent.types.ts'
-import { type SkillSignal, type WorklogAnalysis, type WorklogBullet, type WorklogInput, WorklogAnalysisSchema } from './worklog.types.ts'
+import { type AnalysedWorklog, type FoundSkillSignal, type WorklogAnalysis, type WorklogBullet, type WorklogInput, WorklogAnalysisSchema } from './worklog.types.ts'
 import { askForJson } from './ask.ts'
 import { MAX_BULLET_LENGTH } from './engines/worklog.engine.ts'
-import { buildWorklogAnalyzeUser, WORKLOG_ANALYZE_PROMPT_VERSION, WORKLOG_ANALYZE_SYSTEM } from './prompts/worklog-analyze.v1.ts'
+import { buildWorklogAnalyzeUser, WORKLOG_ANALYZE_PROMPT_VERSION, WORKLOG_ANALYZE_SYSTEM } from './prompts/worklog-analyze.v2.ts'
 import { lookupSkill, normalizeSkillName } from './taxonomy/index.ts'
-import { truncateAtWord } from './text.ts'
+import { locateSpans, truncateAtWord } from './text.ts'
 
 const WORKLOG_ANALYSIS_OUTPUT = outputSchema('worklog_analysis', WorklogAnalysisSchema)
 
-export async function analyzeWorklog (ctx: AgentContext, provider: LlmProvider, worklog: WorklogInput): Promise<WorklogAnalysis> {
+export async function analyzeWorklog (ctx: AgentContext, provider: LlmProvider, worklog: WorklogInput): Promise<AnalysedWorklog> {
   if (!worklog.content.trim()) throw new Error('analyzeWorklog: the work log has no content to analyse')
   ctx.log('info', 'worklog.analyze: start', { worklogId: worklog.id ?? null, contentLength: worklog.content.length })
   const { json } = await askForJson(ctx, provider, {
@@ -39,18 +39,20 @@ export async function analyzeWorklog (ctx: AgentContext, provider: LlmProvider, 
 /**
  * Normalises whatever the provider produced: canonical skill names (a model
  * may write "postgres"), taxonomy kinds where known, one signal per skill,
- * bounded confidence and bullet length.
+ * bounded confidence and bullet length, and evidence spans located in the
+ * evidence (words a model quotes that are not there are dropped).
  */
-function tidyAnalysis (raw: WorklogAnalysis): WorklogAnalysis {
-  const signals = new Map<string, SkillSignal>()
+function tidyAnalysis (raw: WorklogAnalysis): AnalysedWorklog {
+  const signals = new Map<string, FoundSkillSignal>()
   for (const signal of raw.skillSignals) {
     const name = normalizeSkillName(signal.name)
     if (!name) continue
     const kind = lookupSkill(name)?.kind ?? signal.kind
     const confidence = Math.round(Math.min(1, Math.max(0, signal.confidence)) * 100) / 100
+    const evidence = signal.evidence.trim()
     const existing = signals.get(name.toLowerCase())
     if (!existing || existing.confidence < confidence) {
-      signals.set(name.toLowerCase(), { name, kind, confidence, evidence: signal.evidence.trim() })
+      signals.set(name.toLowerCase(), { name, kind, confidence, basis: signal.basis, evidence, evidenceSpans: locateSpans(evidence, signal.evidenceSpans) })
     }
   }
   const seenBullets = new Set<string>()

@@ -7,7 +7,7 @@
  * required, optional values are `T | null`, and objects forbid additional properties.
  */
 import { Type, type Static } from 'typebox'
-import { BULLET_KINDS, WORK_TYPES, type WorklogStatus, type WorkType } from '../vocabulary/worklog.ts'
+import { BULLET_KINDS, FOUND_BASES, WORK_TYPES, type WorklogStatus, type WorkType } from '../vocabulary/worklog.ts'
 import { SKILL_KINDS } from '../vocabulary/career.ts'
 
 /** A work log as the agents see it: text fields plus the scoping names, no ids required. */
@@ -35,7 +35,12 @@ export const SkillSignalSchema = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 80 }),
     kind: Type.Enum(SKILL_KINDS),
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    /** 'named' when the entry names the skill, 'inferred' when it is read from the work described. */
+    basis: Type.Enum(FOUND_BASES),
+    /** The sentence that shows the skill. */
     evidence: Type.String({ maxLength: 400 }),
+    /** The words in `evidence` that show it ("k8s", "added a missing index"). */
+    evidenceSpans: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 5 }),
   },
   { additionalProperties: false }
 )
@@ -78,3 +83,20 @@ export const WorklogAnalysisSchema = Type.Object(
   { additionalProperties: false }
 )
 export type WorklogAnalysis = Static<typeof WorklogAnalysisSchema>
+
+/** Where in a signal's evidence the words that show the skill are: `evidence.slice(start, end) === text`. */
+export interface EvidenceSpan {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** A skill signal after the agent has checked it: spans located in the evidence, words not found there dropped. */
+export interface FoundSkillSignal extends Omit<SkillSignal, 'evidenceSpans'> {
+  evidenceSpans: EvidenceSpan[];
+}
+
+/** What analyzeWorklog returns: the provider's analysis, tidied. */
+export interface AnalysedWorklog extends Omit<WorklogAnalysis, 'skillSignals'> {
+  skillSignals: FoundSkillSignal[];
+}

@@ -15,6 +15,13 @@ export type EnrichmentStatus = (typeof ENRICHMENT_STATUSES)[number]
 export const SIGNAL_STATUSES = ['suggested', 'accepted', 'rejected'] as const
 export type SignalStatus = (typeof SIGNAL_STATUSES)[number]
 
+/** How analysis found a skill: the text names it, or it was inferred from the work described (or implied by another skill). */
+export const FOUND_BASES = ['named', 'inferred'] as const
+export type FoundBasis = (typeof FOUND_BASES)[number]
+/** How a skill signal came to be: 'stated' by a person, or found by analysis. */
+export const SIGNAL_BASES = ['stated', ...FOUND_BASES] as const
+export type SignalBasis = (typeof SIGNAL_BASES)[number]
+
 export const BULLET_KINDS = ['note', 'status', 'resume'] as const
 export type BulletKind = (typeof BULLET_KINDS)[number]
 
@@ -24,3 +31,16 @@ export type WorklogSource = (typeof WORKLOG_SOURCES)[number]
 /** Where an entry sits in the organisation: its foreign keys, parents before children, sprint last. */
 export const PLACEMENT_FIELDS = ['client_id', 'project_id', 'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id'] as const
 export type PlacementField = (typeof PLACEMENT_FIELDS)[number]
+
+/** Where the Git and GitHub connectors read from (imported_item.source; migrations/0011_imports.sql). */
+export const IMPORT_SOURCES = ['git', 'github'] as const
+export type ImportSource = (typeof IMPORT_SOURCES)[number]
+
+/**
+ * An imported entry still in draft has not been vouched for by its person: it earns no XP
+ * and keeps no streak alive until they confirm it (status draft → ready). Entries typed in
+ * start as drafts too, but they are the person's own words and count at once.
+ */
+export function awaitsConfirmation (entry: { source: WorklogSource; status: WorklogStatus }): boolean {
+  return entry.source === 'import' && entry.status === 'draft'
+}

@@ -10,17 +10,21 @@ import { REWARD_EVALUATE, RewardEvaluatePayload, rewardEvaluate } from './gamifi
 import { SWEEP_ORPHANS, SweepOrphansPayload, sweepOrphans } from './system/sweep-orphans.ts'
 import { CLEANUP, CleanupPayload, DEFAULT_RETENTION, cleanup, type RetentionPolicy } from './system/cleanup.ts'
 import type { ObjectStore } from '../platform/storage/index.ts'
+import { registerImportWorkflows, type ImportWorkflowDeps } from './imports/index.ts'
 
 export interface PlatformWorkflowDeps {
   /** The attachment store; without one (tests, tools) storage.sweep_orphans is not registered. */
   storage?: ObjectStore
   /** What system.cleanup deletes; without one (tests, tools) the SETTINGS defaults. */
   retention?: RetentionPolicy
+  /** The Git and GitHub connectors; without them (tools) ingest.git and ingest.github are not registered. */
+  imports?: ImportWorkflowDeps
 }
 
 /** Without deps (tests, tools) the AI workflows use the built-in deterministic provider. */
 export function registerWorkflows (registry: JobRegistry, ai: AiWorkflowDeps = { llm: new LocalLlmProvider(), autoChain: true }, platform: PlatformWorkflowDeps = {}): JobRegistry {
   registerAiWorkflows(registry, ai)
+  if (platform.imports !== undefined) registerImportWorkflows(registry, platform.imports)
   if (platform.storage !== undefined) {
     registry.register(SWEEP_ORPHANS, sweepOrphans(platform.storage), {
       description: 'Deletes attachment objects older than an hour that no attachment row points at.',

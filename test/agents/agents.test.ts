@@ -5,6 +5,7 @@ import type { AgentContext } from '../../src/agents/agent.types.ts'
 import type { SkillSignalInput } from '../../src/agents/skill.types.ts'
 import { extractMetrics } from '../../src/agents/engines/metrics.ts'
 import { isPastTenseVerb } from '../../src/agents/engines/verbs.ts'
+import { analyzeWorklogLocally } from '../../src/agents/engines/worklog.engine.ts'
 import { composeReport } from '../../src/agents/report.agent.ts'
 import { composeResume } from '../../src/agents/resume.agent.ts'
 import { levelFor, mergeSkills } from '../../src/agents/skill.agent.ts'
@@ -22,12 +23,16 @@ const fixture = (id: string) => {
   return w
 }
 
-t.test('worklog analysis is deterministic and schema-valid', async (t) => {
+t.test('worklog analysis is deterministic and schema-valid, with evidence spans located in the evidence', async (t) => {
   for (const w of WORKLOG_FIXTURES) {
     const a = await analyzeWorklog(ctx, provider, w)
     const b = await analyzeWorklog(ctx, provider, w)
     t.same(a, b, `${w.id} twice gives the same analysis`)
-    t.ok(Value.Check(WorklogAnalysisSchema, a), `${w.id} matches the schema`)
+    t.ok(Value.Check(WorklogAnalysisSchema, analyzeWorklogLocally(w)), `${w.id}: the engine's answer matches the model's schema`)
+    for (const signal of a.skillSignals) {
+      t.ok(signal.evidenceSpans.length > 0, `${w.id} ${signal.name}: at least one span located`)
+      for (const span of signal.evidenceSpans) if (signal.evidence.slice(span.start, span.end) !== span.text) t.fail(`${w.id} ${signal.name}: span "${span.text}" is not at ${span.start}`)
+    }
   }
   const raw1 = await provider.complete({ purpose: 'x', system: 's', user: 'u', task: { kind: 'worklog.analyze', input: fixture('be-01') } })
   const raw2 = await provider.complete({ purpose: 'x', system: 's', user: 'u', task: { kind: 'worklog.analyze', input: fixture('be-01') } })

@@ -10,13 +10,16 @@
 // (X-Forwarded-For, TRUST_PROXY=true) so the per-address rate limit never answers, and
 // carries a properly signed X-Service-Token. BENCH_API_CPU_PROF=<dir> runs the service
 // under `node --cpu-prof` and leaves its profile there; BENCH_API_ONLY=<text> measures
-// only the routes whose name contains it (the anchor always runs).
+// only the routes whose name contains it (the anchor always runs). BENCH_API_WORKLOGS=<n>
+// adds n work logs to the demo tenant and as many in ten other tenants (growth.ts), to see
+// how the page's cost grows with the data.
 // Prints figures as it goes; the last line is one JSON object.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { growWorklogs } from './growth.ts'
 import { openScratch } from './scratch.ts'
 import { migrate } from '../../src/platform/db/migrate.ts'
 import { createLogger } from '../../src/platform/observability/logger.ts'
@@ -30,6 +33,7 @@ const CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 16)
 const CPU_PROF_DIR = process.env.BENCH_API_CPU_PROF
 /** Only the measures whose name contains this (e.g. "worklogs/?" to profile the page alone). */
 const ONLY = process.env.BENCH_API_ONLY
+const GROWN_WORKLOGS = Number(process.env.BENCH_API_WORKLOGS ?? 0)
 
 function line (text: string): void { process.stdout.write(text + '\n') }
 
@@ -72,13 +76,14 @@ try {
   const seeding = await startServices(config, url, logger, { worker: false, scheduler: false })
   const demo = await seedDemoData(seeding.database.db)
   await seeding.stop()
+  await growWorklogs(url, demo, GROWN_WORKLOGS)
   line(`# AfterResume API benchmark — ${scratch.machine}, ${new Date().toISOString()}`)
-  line(`# demo data: ${demo.counts.worklogs} work logs, ${demo.counts.projects} projects, ${demo.counts.tasks} tasks; ${CONNECTIONS} connections, ${SECONDS} s per measure after ${WARMUP_SECONDS} s warm-up`)
+  line(`# demo data: ${demo.counts.worklogs + GROWN_WORKLOGS} work logs in the tenant${GROWN_WORKLOGS > 0 ? ` (${GROWN_WORKLOGS} grown, and as many in 10 other tenants)` : ''}, ${demo.counts.projects} projects, ${demo.counts.tasks} tasks; ${CONNECTIONS} connections, ${SECONDS} s per measure after ${WARMUP_SECONDS} s warm-up`)
 
   const apiPort = await freePort()
   const api = spawn(process.execPath, [...(CPU_PROF_DIR !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []), 'src/main.ts', 'api'], {
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
-    env: { ...process.env, DATABASE_URL: url, SECRET_KEY: config.secretKey, HOST: '127.0.0.1', PORT: String(apiPort), TRUST_PROXY: 'true', LOG_LEVEL: 'warn', NODE_ENV: 'development', SKIP_SERVICE_AUTH: 'false' },
+    env: { ...process.env, DATABASE_URL: url, SECRET_KEY: config.secretKey, HOST: '127.0.0.1', PORT: String(apiPort), TRUST_PROXY: 'true', LOG_LEVEL: 'warn', NODE_ENV: 'development', SKIP_SERVICE_AUTH: 'false', RATE_LIMIT_PER_USER_PER_MINUTE: '1000000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   children.push(api)

@@ -6,9 +6,12 @@
 // The machine is shared, so its speed drifts within a run: the two throughputs are
 // measured in BENCH_ROUNDS (3) rounds, ours then plain pg-boss back to back, each drain
 // in a fresh database; the ratio is reported per round and for the best of each side.
+// BENCH_BACKGROUND_JOBS=<n> first fills each of our databases with n finished jobs and
+// their events (growth.ts), to see how pickup and throughput hold up as history grows.
 // Prints figures as it goes; the last line is one JSON object.
 import { sql } from 'kysely'
 import { PgBoss } from 'pg-boss'
+import { growJobs } from './growth.ts'
 import { openScratch } from './scratch.ts'
 import { migrate } from '../../src/platform/db/migrate.ts'
 import { JobRegistry } from '../../src/platform/jobs/registry.ts'
@@ -20,6 +23,7 @@ const PICKUPS = Number(process.env.BENCH_PICKUPS ?? 500)
 const THROUGHPUT_JOBS = Number(process.env.BENCH_JOBS ?? 20_000)
 const DEFAULT_POLLING_PICKUPS = Number(process.env.BENCH_DEFAULT_POLLING_PICKUPS ?? 10)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const BACKGROUND_JOBS = Number(process.env.BENCH_BACKGROUND_JOBS ?? 0)
 
 function percentile (values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -39,7 +43,8 @@ const freshDatabase = (suffix: string): Promise<string> => scratch.another(suffi
 
 try {
   await migrate(url, { secretKey: config.secretKey })
-  line(`# AfterResume job benchmark — ${scratch.machine}`)
+  await growJobs(url, BACKGROUND_JOBS)
+  line(`# AfterResume job benchmark — ${scratch.machine}${BACKGROUND_JOBS > 0 ? `; ${BACKGROUND_JOBS} finished jobs (and 3 events each) already in our tables` : ''}`)
 
   // ---- AfterResume: pickup latency ----------------------------------------------------
   const startedAt = new Map<string, number>()
@@ -83,6 +88,7 @@ try {
   // the worker side (fetch, job rows to running, workflow, outcome + events + settle).
   const oursDrain = async (round: number): Promise<{ perSecond: number; enqueuePerSecond: number; events: number }> => {
     const roundUrl = await freshDatabase(`ours_${round}`)
+    await growJobs(roundUrl, BACKGROUND_JOBS)
     const producer = await startServices(config, roundUrl, logger, { worker: false, scheduler: false, registry })
     const enqueueStart = performance.now()
     const chunk = 1000

@@ -42,7 +42,7 @@ function runSettings (): { adminUrl: string; template: string } {
   return { adminUrl, template }
 }
 
-interface Teardown { teardown(fn: () => Promise<void> | void): void }
+export interface Teardown { teardown(fn: () => Promise<void> | void): void }
 
 export interface TestDatabase { url: string; drop(): Promise<void> }
 

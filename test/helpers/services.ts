@@ -20,6 +20,8 @@ export interface TestServicesOptions {
   env?: Record<string, string>
   registry?: JobRegistry
   url?: string
+  /** The time the services' queue-depth cache is judged by. */
+  clock?: Clock
 }
 
 /** Every test process derives the same database app-role password from this key. */
@@ -52,6 +54,7 @@ export async function startTestServices (t: Tap, options: TestServicesOptions = 
     pollingIntervalSeconds: 0.5,
     eventHub: true,
     ...(options.registry !== undefined && { registry: options.registry }),
+    ...(options.clock !== undefined && { clock: options.clock }),
   })
   // Stop the services before dropping their database, or their connections are cut mid-query.
   t.teardown(async () => {
@@ -77,6 +80,7 @@ export async function buildTestApp (t: Tap, services: Services, readinessOf: Ser
     storage: services.storage,
     logger: options.logger ?? services.logger,
     readiness: readinessChecks(readinessOf),
+    metrics: services.metrics,
     ...(options.clock !== undefined && { clock: options.clock }),
   })
   t.teardown(() => app.close())

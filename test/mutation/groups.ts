@@ -40,14 +40,22 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
   },
   enqueue: {
     file: 'src/platform/jobs/enqueue.ts',
-    tests: ['test/platform/jobs/idempotency.test.ts', 'test/platform/jobs/chaining.test.ts'],
+    tests: ['test/platform/jobs/idempotency.test.ts', 'test/platform/jobs/chaining.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
   },
   runner: {
     file: 'src/platform/jobs/runner.ts',
-    tests: ['test/platform/jobs/lifecycle.test.ts', 'test/platform/jobs/retries.test.ts', 'test/platform/jobs/cancel.test.ts', 'test/platform/jobs/permissions.test.ts'],
+    tests: ['test/platform/jobs/lifecycle.test.ts', 'test/platform/jobs/retries.test.ts', 'test/platform/jobs/cancel.test.ts', 'test/platform/jobs/permissions.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
   },
   'xp-ledger': {
     file: 'src/modules/gamification/gamification.repository.ts',
     tests: ['test/modules/gamification/rewards.test.ts', 'test/modules/gamification/ledger.property.test.ts'],
+  },
+  credits: {
+    file: 'src/modules/billing/job-credits.ts',
+    tests: ['test/modules/billing/paid-jobs.test.ts', 'test/modules/billing/ledger.property.test.ts'],
+  },
+  'stripe-webhook': {
+    file: 'src/modules/billing/webhook.service.ts',
+    tests: ['test/modules/billing/billing.routes.test.ts', 'test/modules/billing/ledger.property.test.ts'],
   },
 }

@@ -16,85 +16,25 @@ import { chooseActionVerb, isPastTenseVerb, stripWeakOpener, toGerund } from './
 export const MAX_BULLET_LENGTH = 200
 const MAX_SUMMARY_LENGTH = 320
 
-/**
- * Skills that a named technology implies a person also has: someone who
- * writes Django writes Python. Implied skills get a reduced confidence and the
- * evidence of the skill that implies them.
- */
-const IMPLIED_SKILLS: Record<string, string[]> = {
-  Django: ['Python'],
-  Flask: ['Python'],
-  FastAPI: ['Python'],
-  Celery: ['Python'],
-  pytest: ['Python'],
-  pandas: ['Python'],
-  NumPy: ['Python'],
-  'scikit-learn': ['Python'],
-  PyTorch: ['Python'],
-  SQLAlchemy: ['Python'],
-  Pydantic: ['Python'],
-  'Ruby on Rails': ['Ruby'],
-  RSpec: ['Ruby'],
-  Sinatra: ['Ruby'],
-  Laravel: ['PHP'],
-  Symfony: ['PHP'],
-  'Spring Boot': ['Java'],
-  Hibernate: ['Java'],
-  Quarkus: ['Java'],
-  JUnit: ['Java'],
-  'Next.js': ['React'],
-  Nuxt: ['Vue.js'],
-  NestJS: ['TypeScript', 'Node.js'],
-  Express: ['Node.js'],
-  Fastify: ['Node.js'],
-  Phoenix: ['Elixir'],
-  Actix: ['Rust'],
-  Axum: ['Rust'],
-  Tokio: ['Rust'],
-  Flutter: ['Dart'],
-  SwiftUI: ['Swift'],
-  'Jetpack Compose': ['Kotlin'],
-  'Amazon EKS': ['Kubernetes'],
-  'Google Kubernetes Engine': ['Kubernetes'],
-  'Azure Kubernetes Service': ['Kubernetes'],
-  Helm: ['Kubernetes'],
-  dbt: ['SQL'],
-  BigQuery: ['SQL'],
-  Snowflake: ['SQL'],
-  'Amazon Redshift': ['SQL'],
-}
-
-const IMPLIED_CONFIDENCE_FACTOR = 0.75
+const MAX_EVIDENCE_SPANS = 5
+const MAX_SPAN_LENGTH = 200
 
 /** Text fields describing work that was done; next steps describe intentions, so they are left out. */
 export function doneText (worklog: WorklogInput): string {
   return [worklog.content, worklog.outcome, worklog.impact].filter((t): t is string => Boolean(t?.trim())).join('\n')
 }
 
+/** Named skills, skills inferred from the work described and skills those imply, each with the words that show it. */
 export function extractSkillSignals (worklog: WorklogInput): SkillSignal[] {
   const matches = findSkills(doneText(worklog), { title: worklog.title ?? null, tags: worklog.tags ?? [] })
-  const signals: SkillSignal[] = matches.map((m) => ({
+  return matches.map((m) => ({
     name: m.name,
     kind: m.kind,
     confidence: m.confidence,
+    basis: m.basis,
     evidence: truncateAtWord(m.evidence, 400),
+    evidenceSpans: m.spans.slice(0, MAX_EVIDENCE_SPANS).map((span) => truncateAtWord(span, MAX_SPAN_LENGTH)),
   }))
-  const present = new Set(signals.map((s) => s.name))
-  for (const signal of [...signals]) {
-    for (const impliedName of IMPLIED_SKILLS[signal.name] ?? []) {
-      if (present.has(impliedName)) continue
-      const entry = lookupSkill(impliedName)
-      if (!entry) continue
-      present.add(impliedName)
-      signals.push({
-        name: entry.canonical,
-        kind: entry.kind,
-        confidence: Math.round(signal.confidence * IMPLIED_CONFIDENCE_FACTOR * 100) / 100,
-        evidence: signal.evidence,
-      })
-    }
-  }
-  return signals
 }
 
 // ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@
  *     Node.js, Terraform and Bazel as their own skills).
  */
 import * as linguist from 'linguist-languages'
-import type { SkillEntry, MatchMode } from './taxonomy.types.ts'
+import type { InferenceRule, SkillEntry, MatchMode } from './taxonomy.types.ts'
 
 interface LinguistLanguage {
   name: string;
@@ -40,7 +40,7 @@ const EXCLUDED = new Set<string>([
   'Volt', 'Wren', 'ZAP', 'fish', 'wisp', 'ooc', 'Gno', 'CUE', 'CLIPS', 'RPC', 'SIP', 'SMT', 'TLA', 'Lex',
   // People's and place names.
   'Aiken', 'Cairo', 'Clarion', 'Dylan', 'Faust', 'Isabelle', 'Jai', 'Janet', 'Jasmin', 'Jolie', 'Leo', 'Mirah', 'Odin', 'Opa', 'Shen', 'Stan',
-  'Toit', 'Apollo Guidance Computer',
+  'Toit', 'Apollo Guidance Computer', '4D',
   // Not something a person lists: REPL transcripts, literate variants, build descriptors and near-duplicates.
   'ShellSession', 'Python console', 'Julia REPL', 'Elvish Transcript', 'Literate Agda', 'Literate CoffeeScript', 'Literate Haskell',
   'JavaScript+ERB', 'NetLinx+ERB', 'Isabelle ROOT', 'Fortran Free Form', 'Csound Document', 'Csound Score', 'Glimmer JS', 'Glimmer TS',
@@ -63,6 +63,8 @@ interface LanguageOverride {
   /** Replaces Linguist's aliases entirely when given. */
   aliases?: string[];
   properAliases?: string[];
+  nameAliases?: string[];
+  rules?: InferenceRule[];
 }
 
 /**
@@ -70,8 +72,8 @@ interface LanguageOverride {
  * keeps Linguist's name (matched case-sensitively) and its safe aliases.
  */
 const OVERRIDES: Record<string, LanguageOverride> = {
-  JavaScript: { mode: 'any', aliases: ['javascript', 'ECMAScript', 'ES6', 'ES2015', 'vanilla js'], properAliases: ['JS'] },
-  TypeScript: { mode: 'any', aliases: [], properAliases: ['TS'] },
+  JavaScript: { mode: 'any', aliases: ['javascript', 'ECMAScript', 'ES6', 'ES2015', 'vanilla js'], nameAliases: ['JS'] },
+  TypeScript: { mode: 'any', aliases: [], nameAliases: ['TS'] },
   Python: { mode: 'any', aliases: ['python3', 'python 3', 'py3'] },
   Java: { mode: 'any', aliases: ['Java 8', 'Java 11', 'Java 17', 'Java 21'] },
   Kotlin: { mode: 'any', aliases: [] },
@@ -100,7 +102,8 @@ const OVERRIDES: Record<string, LanguageOverride> = {
   Dart: { mode: 'proper', aliases: [] },
   Ruby: { mode: 'proper', aliases: ['jruby'] },
   Rust: { mode: 'proper', aliases: ['rustlang'] },
-  Swift: { mode: 'proper', aliases: ['SwiftLang'] },
+  // Swift's own idioms in iOS work (async/await, Codable) show the language unnamed.
+  Swift: { mode: 'proper', aliases: ['SwiftLang'], rules: [{ when: /\b(?:async\/await|codable|swift concurrency|structured concurrency|actors|optionals)\b/, within: /\b(?:ios|iphone|ipad|xcode|swiftui|uikit|macos|watchos)\b/ }] },
   Julia: { mode: 'context', aliases: ['julialang'] },
   Crystal: { mode: 'context', aliases: [] },
   Elm: { mode: 'context', aliases: [] },
@@ -145,7 +148,7 @@ const OVERRIDES: Record<string, LanguageOverride> = {
   Cypher: { mode: 'proper', aliases: [] },
   Smalltalk: { mode: 'any', aliases: [] },
   'Vim script': { canonical: 'Vim Script', mode: 'any', aliases: ['vimscript', 'VimL'] },
-  LookML: { mode: 'any', aliases: [] },
+  LookML: { mode: 'any', aliases: [], nameAliases: ['PDT', 'PDTs'] },
   Jsonnet: { mode: 'any', aliases: [] },
   Verilog: { mode: 'any', aliases: [] },
   VHDL: { mode: 'any', aliases: [] },
@@ -168,11 +171,14 @@ const OVERRIDES: Record<string, LanguageOverride> = {
 const DATA_LANGUAGES: Record<string, LanguageOverride> = {
   SQL: { mode: 'any', aliases: [] },
   HTML: { mode: 'any', aliases: ['HTML5'] },
-  CSS: { mode: 'any', aliases: ['CSS3'] },
+  // Layout work written in CSS's own words: viewport units, flexbox, z-index, media queries.
+  CSS: { mode: 'any', aliases: ['CSS3', 'Cascading Style Sheets'], rules: [{ when: /\b\d*(?:d|s|l)?v[hw]\b|\bflexbox\b|\bcss grid\b|\bz-index\b|\bmedia quer(?:y|ies)\b|\bcontainer quer(?:y|ies)\b|\bsticky (?:header|footer|nav\w*|sidebar)\b|\bstylesheets?\b/ }] },
   SCSS: { canonical: 'Sass', mode: 'proper', aliases: ['SCSS', 'Sass'] },
   GraphQL: { mode: 'any', aliases: [] },
   YAML: { mode: 'any', aliases: [] },
   XML: { mode: 'any', aliases: [] },
+  // Lowercase "svg" is usually a file type or a package name ("svg loader"), not the skill.
+  SVG: { mode: 'name', aliases: ['Scalable Vector Graphics'], nameAliases: ['SVGs'] },
   Markdown: { mode: 'proper', aliases: [] },
   TeX: { canonical: 'LaTeX', mode: 'any', aliases: ['LaTeX'] },
   'Protocol Buffer': { canonical: 'Protocol Buffers', mode: 'any', aliases: ['protobuf', 'protobufs', 'proto3'] },
@@ -195,6 +201,8 @@ function toEntry (language: LinguistLanguage, override: LanguageOverride | undef
     mode: override?.mode ?? 'proper',
   }
   if (override?.properAliases) entry.properAliases = override.properAliases
+  if (override?.nameAliases) entry.nameAliases = override.nameAliases
+  if (override?.rules) entry.inferredFrom = override.rules
   return entry
 }
 

@@ -6,6 +6,8 @@
 //  - quiet mode hides, it never withholds: rewards accrue the same, summaries push nothing;
 //  - no penalty beyond the streak rules: XP is never taken away, a late or re-run job
 //    never costs anything, and a backfilled entry can only fail to count, never subtract;
+//  - imported drafts (Git, GitHub) earn nothing until their person confirms them, and
+//    then count from the moment of confirming: a connector cannot keep a streak alive;
 //  - an outage cannot break a streak: every day is derived from the entry (its creation
 //    instant and occurred_on, in the user's zone), never from when the job runs, so a job
 //    delayed by hours or days books exactly what an instant one would have.
@@ -39,11 +41,32 @@ import {
 export interface RewardEvaluationOutcome {
   /** The seed's return shape, with XP and badges as actually inserted. */
   result: RewardEvaluateResult
-  /** Null when the entry no longer exists. */
+  /** Null when the entry no longer exists or is an imported draft awaiting confirmation. */
   evaluation: RewardEvaluation | null
   persisted: PersistedPlan | null
   configVersion: number
   events: EvaluationEvent[]
+}
+
+/** An evaluation that awards nothing, saying why (`error`) in the result and the job's events. */
+function nothingToReward (input: { worklogId: string; jobId: string }, configVersion: number, error: string, message: string): RewardEvaluationOutcome {
+  return {
+    result: {
+      entry_id: input.worklogId,
+      job_id: input.jobId,
+      valid: false,
+      xp_awarded: 0,
+      streak_updated: false,
+      streak: { current: 0, longest: 0, freeze_used: false, broken: false },
+      badges_awarded: [],
+      challenges_updated: [],
+      errors: [error],
+    },
+    evaluation: null,
+    persisted: null,
+    configVersion,
+    events: [{ message, data: { entry_id: input.worklogId } }],
+  }
 }
 
 /**
@@ -54,26 +77,11 @@ export interface RewardEvaluationOutcome {
 export async function evaluateEntryRewards (trx: Executor, input: { tenantId: string; worklogId: string; jobId: string }): Promise<RewardEvaluationOutcome> {
   const { version, rules: config } = await loadRewardConfig(trx, input.tenantId)
   const entry = await loadRewardEntry(trx, input.tenantId, input.worklogId)
-  if (entry === undefined) {
-    // Deleted before the job ran: nothing to reward, and nothing to retry.
-    return {
-      result: {
-        entry_id: input.worklogId,
-        job_id: input.jobId,
-        valid: false,
-        xp_awarded: 0,
-        streak_updated: false,
-        streak: { current: 0, longest: 0, freeze_used: false, broken: false },
-        badges_awarded: [],
-        challenges_updated: [],
-        errors: ['entry_not_found'],
-      },
-      evaluation: null,
-      persisted: null,
-      configVersion: version,
-      events: [{ message: 'Entry not found; nothing to reward', data: { entry_id: input.worklogId } }],
-    }
-  }
+  // Deleted before the job ran: nothing to reward, and nothing to retry.
+  if (entry === undefined) return nothingToReward(input, version, 'entry_not_found', 'Entry not found; nothing to reward')
+  // An imported draft: the person has not vouched for it yet. Confirming it (status
+  // draft → ready) saves the entry again, and that evaluation rewards it.
+  if (entry.awaitingConfirmation) return nothingToReward(input, version, 'awaiting_confirmation', 'Imported draft awaits confirmation; nothing to reward')
   const key: UserKey = { tenantId: input.tenantId, userId: entry.userId }
   const locked = await lockUserState(trx, key, config.max_freezes)
   const errors: string[] = []

@@ -20,6 +20,7 @@ import { DEFAULT_REWARD_CONFIG, DEFAULT_REWARD_CONFIG_VERSION, parseRewardConfig
 import type { StreakState } from './rules/streak.ts'
 import { BASE_REASON, levelForXp } from './rules/xp.ts'
 import type { XpSource } from './gamification.table.ts'
+import { awaitsConfirmation } from '../../vocabulary/worklog.ts'
 
 export interface UserKey { tenantId: string; userId: string }
 
@@ -87,10 +88,15 @@ function entryMetrics (metadata: unknown, bulletMetrics: readonly unknown[]): Re
   return Object.keys(merged).length === 0 ? null : merged
 }
 
-/** The entry as the rules see it, or undefined when it no longer exists. */
-export async function loadRewardEntry (trx: Executor, tenantId: string, worklogId: string): Promise<RewardEntry | undefined> {
+/**
+ * The entry as the rules see it, or undefined when it no longer exists. An imported entry
+ * counts from when its person confirmed it (`createdAt` is then confirmed_at), so a draft
+ * the import wrote last week and confirmed today is today's showing-up, not last week's.
+ * `awaitingConfirmation`: an imported draft not yet confirmed, which earns nothing.
+ */
+export async function loadRewardEntry (trx: Executor, tenantId: string, worklogId: string): Promise<(RewardEntry & { readonly awaitingConfirmation: boolean }) | undefined> {
   const row = await trx.selectFrom('worklog')
-    .select(['id', 'user_id', sql<string>`occurred_on::text`.as('occurred_on'), 'created_at', 'content', 'outcome', 'impact', 'tags', 'metadata',
+    .select(['id', 'user_id', sql<string>`occurred_on::text`.as('occurred_on'), 'created_at', 'confirmed_at', 'source', 'status', 'content', 'outcome', 'impact', 'tags', 'metadata',
       'epic_id', 'feature_id', 'story_id', 'task_id', 'sprint_id'])
     .select((eb) => eb.selectFrom('attachment').select((a) => a.fn.countAll<number>().as('n'))
       .whereRef('attachment.tenant_id', '=', 'worklog.tenant_id').whereRef('attachment.worklog_id', '=', 'worklog.id').as('attachment_count'))
@@ -102,7 +108,8 @@ export async function loadRewardEntry (trx: Executor, tenantId: string, worklogI
     id: row.id,
     userId: row.user_id,
     occurredOn: row.occurred_on,
-    createdAt: row.created_at,
+    createdAt: row.confirmed_at ?? row.created_at,
+    awaitingConfirmation: awaitsConfirmation(row),
     content: row.content,
     outcome: row.outcome,
     impact: row.impact,
@@ -117,14 +124,21 @@ export async function loadRewardEntry (trx: Executor, tenantId: string, worklogI
   }
 }
 
-/** The user's other entries created in the hour up to this one (spam checks). */
+/**
+ * The user's other entries made in the hour up to this one (spam checks), each at the
+ * instant it counts from (confirmed_at for a confirmed import). Unconfirmed imported
+ * drafts are left out: the person did not write them, so fifty drafts from a morning's
+ * import must not make their own next entry look like a flood.
+ */
 export async function loadRecentEntries (trx: Executor, entry: RewardEntry, tenantId: string): Promise<PriorEntry[]> {
   const since = new Date(entry.createdAt.getTime() - 3_600_000)
-  const rows = await trx.selectFrom('worklog').select(['id', 'created_at', 'content'])
+  const countsFrom = sql<Date>`coalesce(confirmed_at, created_at)`
+  const rows = await trx.selectFrom('worklog').select(['id', countsFrom.as('counts_from'), 'content'])
     .where('tenant_id', '=', tenantId).where('user_id', '=', entry.userId)
-    .where('created_at', '>=', since).where('created_at', '<=', entry.createdAt).where('id', '<>', entry.id)
+    .where(countsFrom, '>=', since).where(countsFrom, '<=', entry.createdAt).where('id', '<>', entry.id)
+    .where((eb) => eb.not(eb.and([eb('source', '=', 'import'), eb('status', '=', 'draft')])))
     .execute()
-  return rows.map((r) => ({ id: r.id, createdAt: r.created_at, content: r.content }))
+  return rows.map((r) => ({ id: r.id, createdAt: r.counts_from, content: r.content }))
 }
 
 export async function loadEntryXpReasons (trx: Executor, key: UserKey, worklogId: string): Promise<string[]> {

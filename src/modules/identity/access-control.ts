@@ -61,8 +61,11 @@ declare module '@fastify/jwt' {
 export const TOKEN_ISSUER = 'afterresume'
 export const TOKEN_AUDIENCE = 'afterresume-api'
 export const TENANT_HEADER = 'x-tenant-id'
-/** Reachable without X-Service-Token (seed 000), plus the API's own documentation. */
-const SERVICE_TOKEN_EXEMPT = ['/api/auth/', '/api/healthz', '/api/readyz', '/api/share/', '/api/docs', '/api/openapi.json']
+/**
+ * Reachable without X-Service-Token (seed 000), plus the API's own documentation and
+ * Stripe's webhook (Stripe cannot sign our way; its own signature is checked instead).
+ */
+const SERVICE_TOKEN_EXEMPT = ['/api/auth/', '/api/healthz', '/api/readyz', '/api/share/', '/api/docs', '/api/openapi.json', '/api/billing/webhook']
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A purpose-bound key, so the JWT key and others never share material directly. */
@@ -135,6 +138,18 @@ function serviceTokenMessage (verdict: string): string {
   }
 }
 
+// The rate limiter reads the token's subject before access control checks the session;
+// one signature check per request serves both.
+const verified = new WeakMap<FastifyRequest, Promise<AccessClaims>>()
+function verifiedClaims (request: FastifyRequest): Promise<AccessClaims> {
+  let claims = verified.get(request)
+  if (claims === undefined) {
+    claims = request.jwtVerify<AccessClaims>()
+    verified.set(request, claims)
+  }
+  return claims
+}
+
 /**
  * The user a request's access token names, if its signature, issuer, audience and expiry
  * hold — no database, no audit. Whether the session is still live is authenticate()'s
@@ -144,7 +159,7 @@ export async function bearerSubject (request: FastifyRequest): Promise<string | 
   const header = request.headers.authorization
   if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) return undefined
   try {
-    const claims = await request.jwtVerify<AccessClaims>()
+    const claims = await verifiedClaims(request)
     return claims.typ === 'access' && UUID.test(claims.sub) ? claims.sub : undefined
   } catch {
     return undefined
@@ -158,7 +173,7 @@ async function authenticate (request: FastifyRequest, db: Db, now: Date): Promis
   }
   let claims: AccessClaims
   try {
-    claims = await request.jwtVerify<AccessClaims>()
+    claims = await verifiedClaims(request)
   } catch (error) {
     await recordAuthEvent(db, requestMeta(request), { kind: 'token_rejected', outcome: 'denied', detail: { reason: (error as { code?: string }).code ?? 'invalid' } })
     throw unauthorized('invalid_token', 'The access token is invalid or has expired.')

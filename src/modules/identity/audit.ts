@@ -12,7 +12,9 @@ export type AuthEventKind =
   | 'signup' | 'login' | 'refresh' | 'refresh_reuse_detected' | 'logout' | 'password_change'
   | 'permission_denied' | 'invite_created' | 'invite_redeemed' | 'token_rejected' | 'service_token_rejected'
   | 'member_role_changed' | 'member_removed' | 'schedules_disabled' | 'admin_created' | 'rate_limited' | 'cross_tenant_access'
-  | 'gamification_xp_granted' | 'gamification_badge_revoked' | 'staff_action'
+  | 'gamification_xp_granted' | 'gamification_badge_revoked' | 'metrics_denied'
+  | 'billing_credits_granted' | 'billing_credits_adjusted' | 'billing_checkout_started' | 'billing_portal_opened'
+  | 'git_import_requested' | 'github_connected' | 'github_disconnected' | 'staff_action'
 
 export interface AuthEventInput {
   kind: AuthEventKind

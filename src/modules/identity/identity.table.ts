@@ -15,6 +15,9 @@ export interface TenantTable {
   max_concurrent_jobs: Generated<number>
   max_jobs_per_day: Generated<number>
   llm_monthly_token_budget: Generated<number | null>
+  /** migrations/0010_billing.sql: the Stripe customer and subscription plan. */
+  stripe_customer_id: Generated<string | null>
+  billing_plan: Generated<string | null>
   created_at: DefaultedTimestamp
   updated_at: DefaultedTimestamp
 }

@@ -15,6 +15,7 @@ export const ACTIONS = [
   'invites:create',
   'audit:read',
   'gamification:read', 'gamification:admin',
+  'billing:read', 'billing:buy',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -28,14 +29,16 @@ export type StaffAction = (typeof STAFF_ACTIONS)[number]
  */
 export const STAFF_IN_ANY_TENANT: ReadonlySet<Action> = new Set(['gamification:admin'])
 
-const READ: Action[] = ['profile:read', 'work:read', 'jobs:read', 'reports:read', 'schedules:read', 'members:read', 'gamification:read']
+const READ: Action[] = ['profile:read', 'work:read', 'jobs:read', 'reports:read', 'schedules:read', 'members:read', 'gamification:read', 'billing:read']
 const WRITE: Action[] = ['profile:write', 'work:write', 'jobs:write', 'jobs:cancel', 'reports:write', 'share:create', 'schedules:write']
 // schedules:manage: every schedule of the tenant, not just one's own — so a schedule
 // left by someone who was removed or demoted is never out of its owners' sight.
 const MANAGE: Action[] = ['members:manage', 'invites:create', 'audit:read', 'gamification:admin', 'schedules:manage']
+// Spending the workspace's money (Checkout, the billing portal) is the owners' alone.
+const OWN: Action[] = ['billing:buy']
 
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
-  owner: new Set([...READ, ...WRITE, ...MANAGE]),
+  owner: new Set([...READ, ...WRITE, ...MANAGE, ...OWN]),
   admin: new Set([...READ, ...WRITE, ...MANAGE]),
   member: new Set([...READ, ...WRITE]),
   read_only: new Set([...READ, 'profile:write']),

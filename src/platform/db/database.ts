@@ -9,8 +9,11 @@ import type { WorklogTables } from '../../modules/worklog/worklog.table.ts'
 import type { GamificationTables } from '../../modules/gamification/gamification.table.ts'
 import type { ReportsTables } from '../../modules/reports/reports.table.ts'
 import type { SkillsTables } from '../../modules/skills/skills.table.ts'
+import { withPreparedStatements } from './prepared-statements.ts'
+import type { BillingTables } from '../../modules/billing/billing.table.ts'
+import type { ImportsTables } from '../../modules/imports/imports.table.ts'
 
-export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables {}
+export interface Database extends JobTables, IdentityTables, LlmTables, WorklogTables, GamificationTables, SkillsTables, ReportsTables, BillingTables, ImportsTables {}
 
 export type Db = Kysely<Database>
 /** A function taking `Executor` works both inside a caller's transaction and on its own. */
@@ -45,6 +48,8 @@ export interface DatabaseHandle {
   readonly db: Db
   readonly tenantDb: Db
   readonly pool: pg.Pool
+  /** Both pools by name, for their connection counts (metrics). */
+  readonly pools: { readonly platform: pg.Pool; readonly tenant: pg.Pool }
   close(): Promise<void>
 }
 
@@ -86,12 +91,13 @@ export function connectDatabase (connectionString: string, options: ConnectOptio
   const onConnectionLost = options.onConnectionLost ?? (() => {})
   const platformPool = pool(connectionString, max, `${name}:platform`, onConnectionLost, '-c app.platform=on')
   const tenantPool = pool(connectionString, max, `${name}:tenant`, onConnectionLost)
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: platformPool }) })
-  const tenantDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: tenantPool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(platformPool) }) })
+  const tenantDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(tenantPool) }) })
   return {
     db,
     tenantDb,
     pool: tenantPool,
+    pools: { platform: platformPool, tenant: tenantPool },
     close: async () => {
       await Promise.all([db.destroy(), tenantDb.destroy()])
       // Kysely ends only a pool it ran a query through. One used directly (the RLS check at

@@ -44,6 +44,12 @@ export interface ExecutionContext {
   inTenant<T>(work: (trx: Trx) => Promise<T>): Promise<T>
   log(message: string, options?: LogOptions): Promise<void>
   /**
+   * Run one step of the workflow (load, analyse, save …). With tracing on it is a span of
+   * the job's trace, and the LLM calls and child jobs it makes hang under it; with tracing
+   * off it just runs `work`.
+   */
+  step<T>(name: string, work: () => Promise<T>): Promise<T>
+  /**
    * Enqueue a child job (parent_job_id = this job, same trace, tenant and user).
    * Pass the transaction that writes the rows the child depends on, so both commit together.
    */

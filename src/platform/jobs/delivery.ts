@@ -6,6 +6,7 @@ import type { Executor } from '../db/database.ts'
 import { PGBOSS_SCHEMA } from './boss.ts'
 import { recordEvents, type NewEvent } from './events.ts'
 import type { Job } from './job.table.ts'
+import type { JobMetrics } from '../observability/metrics.ts'
 
 export type DeliveryState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed'
 
@@ -91,4 +92,10 @@ export async function mirrorFailure (executor: Executor, job: Job, delivery: Del
     return 'failed'
   }
   return undefined
+}
+
+/** What mirrorFailure recorded, counted once its transaction committed: a retry, or the end. */
+export function countMirroredFailure (metrics: JobMetrics, type: string, status: Job['status'] | undefined): void {
+  if (status === 'queued') metrics.retried(type)
+  else if (status === 'failed') metrics.failed(type)
 }

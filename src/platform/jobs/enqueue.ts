@@ -5,9 +5,12 @@
 import { randomUUID } from 'node:crypto'
 import { fromKysely } from 'pg-boss'
 import type { Executor } from '../db/database.ts'
+import type { JobMetrics } from '../observability/metrics.ts'
+import { activeTraceParent } from '../observability/tracing.ts'
 import { toJson, type JsonObject } from '../db/json.ts'
 import { ValidationError } from '../errors.ts'
 import type { PgBoss } from './boss.ts'
+import { InsufficientCreditsError, type JobCredits } from './credits.ts'
 import type { Job, JobTrigger } from './job.table.ts'
 import { assertJobQuota } from './quotas.ts'
 import type { JobRegistry } from './registry.ts'
@@ -39,6 +42,9 @@ export interface EnqueueResult {
 export interface EnqueueDeps {
   boss: PgBoss
   registry: JobRegistry
+  metrics: JobMetrics
+  /** Asked before paid work a person asks for is queued; absent: nothing is paid. */
+  credits?: JobCredits
 }
 
 export async function enqueue (deps: EnqueueDeps, executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
@@ -64,6 +70,9 @@ export async function enqueue (deps: EnqueueDeps, executor: Executor, input: Enq
 export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: string, inputs: ReadonlyArray<Omit<EnqueueInput, 'type'>>): Promise<EnqueueResult[]> {
   if (inputs.length === 0) return []
   const jobType = deps.registry.require(type)
+  // The span enqueueing (a request, or the step of a parent job), continued by the worker
+  // that runs the jobs; null while tracing is off.
+  const traceParent = activeTraceParent() ?? null
   const prepared = inputs.map((input) => {
     const maxRetries = input.maxRetries ?? jobType.options.retryLimit
     if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 50) throw new ValidationError('maxRetries must be an integer between 0 and 50.', 'max_retries')
@@ -74,7 +83,16 @@ export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: 
     for (const p of prepared) {
       if (p.tenantId != null && (p.trigger === undefined || p.trigger === 'api' || p.trigger === 'retry')) counted.set(p.tenantId, (counted.get(p.tenantId) ?? 0) + 1)
     }
-    for (const [tenantId, adding] of counted) await assertJobQuota(trx, tenantId, adding)
+    for (const [tenantId, adding] of counted) {
+      await assertJobQuota(trx, tenantId, adding)
+      // Like the quota, only work a person asks for is refused up front (402): a save's
+      // automatic analysis or a schedule is refused, if at all, when its job runs.
+      const paid = jobType.options.credits
+      if (paid !== undefined && deps.credits !== undefined) {
+        const shortfall = await deps.credits.shortfall(trx, { tenantId, type, estimatedTokens: paid.estimatedTokens, count: adding })
+        if (shortfall !== undefined) throw new InsufficientCreditsError(shortfall)
+      }
+    }
     const inserted = await trx.insertInto('job').values(prepared.map((p) => ({
       id: p.id,
       tenant_id: p.tenantId ?? null,
@@ -87,6 +105,7 @@ export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: 
       parent_job_id: p.parentJobId ?? null,
       schedule_id: p.scheduleId ?? null,
       trace_id: p.traceId,
+      trace_parent: traceParent,
       idempotency_key: p.idempotencyKey ?? null,
     })))
       .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
@@ -115,6 +134,9 @@ export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: 
         retryLimit: p.maxRetries,
         ...(p.runAt !== undefined && { startAfter: p.runAt }),
       })), { db: fromKysely(trx) })
+      // Counted when written: if a caller's transaction rolls back afterwards, the count
+      // stays (nothing tells us of the rollback). The job table is the exact record.
+      deps.metrics.enqueued(type, fresh.length)
     }
     const results: EnqueueResult[] = []
     for (const p of prepared) {

@@ -13,12 +13,32 @@ import type { JsonObject } from '../db/json.ts'
  * message is shown to the tenant's users: write it for them.
  */
 export class PermanentJobError extends Error {
-  constructor (message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  /** What kind of failure it is, when more is known than "permanent" (e.g. insufficient_credits). */
+  readonly code: string | undefined
+
+  constructor (message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'PermanentJobError'
+    this.code = options?.code
   }
 }
 
+/**
+ * Thrown by a workflow that was told by someone else's server to come back later (a rate
+ * limit with a reset time). The attempt fails like any other (it uses one of the type's
+ * retries), but its retry starts at `retryAt` instead of after the type's backoff; a
+ * worker never sleeps through the wait. Its message is shown to the tenant's users.
+ */
+export class RetryLaterError extends Error {
+  readonly retryAt: Date
+  constructor (message: string, retryAt: Date, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'RetryLaterError'
+    this.retryAt = retryAt
+  }
+}
+
+export const RETRY_LATER = 'retry_later'
 export const INTERNAL_ERROR = 'internal_error'
 const INTERNAL_MESSAGE = 'The job failed because of an internal error. The operators can look it up by the job id.'
 /** An LLM server's own error text can carry its address or a provider's internals. */
@@ -30,8 +50,9 @@ const INTERNAL_EVENT_KEYS = new Set(['stack', 'error_name', 'worker', 'cause'])
 /** The code stored beside a failure's message (job.error_code, event data.error_code). */
 export function failureCode (error: Error): string {
   if (error instanceof PermanentJobError) {
-    return error.cause instanceof LlmError ? error.cause.code : 'permanent_failure'
+    return error.code ?? (error.cause instanceof LlmError ? error.cause.code : 'permanent_failure')
   }
+  if (error instanceof RetryLaterError) return RETRY_LATER
   if (error instanceof AppError || error instanceof LlmError) return error.code
   return INTERNAL_ERROR
 }

@@ -33,6 +33,8 @@ export interface JobTable {
   parent_job_id: string | null
   schedule_id: string | null
   trace_id: string
+  /** W3C traceparent of the span that enqueued the job (tracing on), which its run continues. */
+  trace_parent: ColumnType<string | null, string | null | undefined, string | null>
   idempotency_key: string | null
   created_at: DefaultedTimestamp
   started_at: Timestamp | null

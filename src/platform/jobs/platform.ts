@@ -6,12 +6,14 @@ import type { Db, Executor } from '../db/database.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { PgBoss } from './boss.ts'
 import { CANCEL_CHANNEL } from './cancellation.ts'
+import { FREE_OF_CHARGE, type JobCredits } from './credits.ts'
 import { enqueue, enqueueMany, type EnqueueInput, type EnqueueResult } from './enqueue.ts'
 import { recordEvent } from './events.ts'
 import { findJob, listJobEvents, listJobs, type JobFilter } from './job.repository.ts'
 import type { Job, JobEvent, JobTypePause } from './job.table.ts'
 import { listPausedJobTypes, pauseJobType, resumeJobType } from './pauses.ts'
 import type { JobRegistry } from './registry.ts'
+import { NO_JOB_METRICS, type JobMetrics } from '../observability/metrics.ts'
 
 export interface QueueRetention {
   /** JOB_RETENTION_DAYS: how long our job table keeps a finished job. */
@@ -46,12 +48,18 @@ export class JobPlatform {
   readonly tenantDb: Db
   readonly boss: PgBoss
   readonly registry: JobRegistry
+  /** Where this process counts its enqueues and (with a worker) its attempts. */
+  readonly metrics: JobMetrics
+  /** Paid work's credits (the billing module); FREE_OF_CHARGE when billing is off. */
+  readonly credits: JobCredits
 
-  constructor (deps: { db: Db; tenantDb: Db; boss: PgBoss; registry: JobRegistry }) {
+  constructor (deps: { db: Db; tenantDb: Db; boss: PgBoss; registry: JobRegistry; metrics?: JobMetrics; credits?: JobCredits }) {
     this.db = deps.db
     this.tenantDb = deps.tenantDb
     this.boss = deps.boss
     this.registry = deps.registry
+    this.metrics = deps.metrics ?? NO_JOB_METRICS
+    this.credits = deps.credits ?? FREE_OF_CHARGE
   }
 
   /**
@@ -82,11 +90,11 @@ export class JobPlatform {
   }
 
   enqueue (executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
-    return enqueue({ boss: this.boss, registry: this.registry }, executor, input)
+    return enqueue({ boss: this.boss, registry: this.registry, metrics: this.metrics, credits: this.credits }, executor, input)
   }
 
   enqueueMany (executor: Executor, type: string, inputs: ReadonlyArray<Omit<EnqueueInput, 'type'>>): Promise<EnqueueResult[]> {
-    return enqueueMany({ boss: this.boss, registry: this.registry }, executor, type, inputs)
+    return enqueueMany({ boss: this.boss, registry: this.registry, metrics: this.metrics, credits: this.credits }, executor, type, inputs)
   }
 
   async get (id: string, tenantId?: string | null): Promise<Job> {
@@ -128,6 +136,10 @@ export class JobPlatform {
         data: { previous_status: job.status, ...(options.by !== undefined && { by: options.by }) },
       })
       await this.boss.cancel(job.type, id, { db: fromKysely(trx) })
+      // A queued job may hold credits from an attempt that failed and was to be retried.
+      if (job.tenant_id !== null && this.registry.has(job.type) && this.registry.require(job.type).options.credits !== undefined) {
+        await this.credits.settle(trx, { jobId: id, tenantId: job.tenant_id }, 'ended')
+      }
       if (job.status === 'running') await sql`SELECT pg_notify(${CANCEL_CHANNEL}, ${id})`.execute(trx)
       return cancelled
     })

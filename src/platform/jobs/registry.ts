@@ -7,7 +7,7 @@ import { AppError, ValidationError } from '../errors.ts'
 import type { JsonObject } from '../db/json.ts'
 // Also teaches TypeBox the policy's formats (the range-checked `date`) before Compile runs.
 import { findUnstorable } from '../input/policy.ts'
-import type { Workflow } from './context.ts'
+import type { ExecutionContext, Workflow } from './context.ts'
 
 export interface JobTypeOptions {
   /** Retries after the first attempt (pg-boss retryLimit). Default 3. */
@@ -38,13 +38,28 @@ export interface JobTypeOptions {
    * (src/modules/identity/permissions.ts), judged by the worker's JobAuthorizer.
    */
   requires?: string
+  /**
+   * Paid work (docs/billing.md): with billing on, the runner reserves credits priced from
+   * `estimatedTokens` (the most tokens one run is expected to use) before the workflow
+   * runs, charges what its LLM calls used when it succeeds, and releases the rest.
+   * Unset: the type is free.
+   */
+  credits?: { estimatedTokens: number }
+  /**
+   * Called when the runner refuses to start the workflow (its user lost the permission,
+   * or the tenant cannot pay), before the job fails: lets a type mark its data the way
+   * its own permanent failures do. The refusal still fails the job.
+   */
+  onRefused?: (ctx: ExecutionContext, payload: JsonObject) => Promise<void>
 }
 
 export interface JobType {
   readonly type: string
   readonly workflow: Workflow
-  readonly options: Readonly<Required<Omit<JobTypeOptions, 'payload' | 'heartbeatSeconds' | 'concurrency' | 'description' | 'requires'>>> & {
+  readonly options: Readonly<Required<Omit<JobTypeOptions, 'payload' | 'heartbeatSeconds' | 'concurrency' | 'description' | 'requires' | 'credits' | 'onRefused'>>> & {
     readonly requires: string | undefined
+    readonly credits: { readonly estimatedTokens: number } | undefined
+    readonly onRefused: JobTypeOptions['onRefused']
     readonly heartbeatSeconds: number | undefined
     readonly concurrency: number | undefined
     readonly description: string
@@ -67,6 +82,9 @@ export class JobRegistry {
   register (type: string, workflow: Workflow, options: JobTypeOptions = {}): this {
     if (!TYPE_NAME.test(type)) throw new Error(`Job type "${type}" must look like "domain.action" (lower case, dot-separated).`)
     if (this.#types.has(type)) throw new Error(`Job type "${type}" is already registered.`)
+    if (options.credits !== undefined && !(Number.isInteger(options.credits.estimatedTokens) && options.credits.estimatedTokens > 0)) {
+      throw new Error(`Job type "${type}": credits.estimatedTokens must be a positive integer.`)
+    }
     const check = options.payload === undefined ? undefined : Compile(options.payload)
     this.#types.set(type, {
       type,
@@ -82,6 +100,8 @@ export class JobRegistry {
         concurrency: options.concurrency,
         description: options.description ?? '',
         requires: options.requires,
+        credits: options.credits,
+        onRefused: options.onRefused,
       },
       validatePayload (payload: unknown): JsonObject {
         if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {

@@ -13,16 +13,19 @@ import { withTenant } from '../db/tenant.ts'
 import { toJson, type JsonObject } from '../db/json.ts'
 import type { JobAuthorizer } from './authorizer.ts'
 import type { PgBoss } from './boss.ts'
+import { INSUFFICIENT_CREDITS, type JobCredits } from './credits.ts'
 import type { ExecutionContext, LogOptions } from './context.ts'
-import { mirrorFailure, readDelivery, releaseClaims } from './delivery.ts'
+import { countMirroredFailure, mirrorFailure, readDelivery, releaseClaims } from './delivery.ts'
 import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
 import { recordEvent, recordEvents } from './events.ts'
-import { failureCode, PermanentJobError } from './failure.ts'
-import type { Job } from './job.table.ts'
+import { failureCode, PermanentJobError, RetryLaterError } from './failure.ts'
+import type { Job, JobStatus } from './job.table.ts'
 import type { JobRegistry, JobType } from './registry.ts'
 import { isJobTypePaused, listPausedJobTypes } from './pauses.ts'
+import type { AttemptOutcome, JobMetrics } from '../observability/metrics.ts'
+import { addSpanEvent, contextFromTraceParent, flatAttributes, inSpan, markFailed, SpanKind } from '../observability/tracing.ts'
 
-export { PermanentJobError } from './failure.ts'
+export { PermanentJobError, RetryLaterError } from './failure.ts'
 
 export class JobCancelledError extends Error {
   constructor (jobId: string) {
@@ -39,8 +42,12 @@ export interface RunnerDeps {
   registry: JobRegistry
   /** May the user who asked for a job still run it? (The identity module answers.) */
   authorizer: JobAuthorizer
+  /** Can the tenant pay for paid work? (The billing module answers; FREE_OF_CHARGE with billing off.) */
+  credits: JobCredits
   logger: Logger
   enqueue(executor: Executor, input: EnqueueInput): Promise<EnqueueResult>
+  /** Attempts, outcomes and pickup latency, counted in this (the worker's) process. */
+  metrics: JobMetrics
 }
 
 export interface RunnerOptions {
@@ -153,13 +160,16 @@ export class JobRunner {
     }
     const claims = new Map(messages.map((m) => [m.id, m]))
     const started = await this.#markStarted(messages)
+    const metrics = this.#deps.metrics
     // Each outcome is recorded as soon as its workflow ends, so a slow job does not hold
     // back the result of a fast one fetched with it; successes that end in the same tick
     // (a batch of quick jobs) share one transaction.
     await Promise.all(started.map(async (job) => {
       const message = claims.get(job.id)
       if (message === undefined) throw new Error(`claimed job ${job.id} vanished from its batch`)
+      metrics.started(jobType.type, pickupSeconds(job))
       const outcome = await this.#execute(jobType, job, message)
+      metrics.attemptEnded(jobType.type, attemptOutcome(outcome), outcome.durationMs / 1000)
       if (outcome.kind === 'success') await this.#successes(jobType).add(outcome)
       else await this.#recordFailure(jobType, outcome)
     }))
@@ -188,10 +198,10 @@ export class JobRunner {
    * snapshot, which does not see this statement's own update. That replaces a SELECT …
    * FOR UPDATE before the update, which locked (and wrote WAL for) every row twice.
    */
-  async #markStarted (messages: JobWithMetadata<object>[]): Promise<Job[]> {
+  async #markStarted (messages: JobWithMetadata<object>[]): Promise<StartedJob[]> {
     const ids = messages.map((m) => m.id)
     const attempts = toJson(Object.fromEntries(messages.map((m) => [m.id, m.retryCount + 1])))
-    const { rows } = await sql<Job & { prior_status: string }>`
+    const { rows } = await sql<StartedJob>`
       WITH started AS (
         UPDATE job j SET status = 'running', attempt = (${attempts}::jsonb ->> j.id::text)::int, started_at = now(), updated_at = now()
         WHERE j.id = ANY(${ids}::uuid[]) AND j.status IN ('queued', 'running')
@@ -209,14 +219,38 @@ export class JobRunner {
     return rows
   }
 
+  /**
+   * One attempt, as a span continuing the trace of whoever enqueued the job (a request, or
+   * the parent job's step), even when that was another process: the job row carries it.
+   */
   async #execute (jobType: JobType, job: Job, message: JobWithMetadata<object>): Promise<Outcome> {
+    return inSpan(`job ${job.type}`, {
+      kind: SpanKind.CONSUMER,
+      parent: contextFromTraceParent(job.trace_parent),
+      attributes: {
+        'messaging.system': 'pg-boss',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': job.type,
+        'messaging.message.id': job.id,
+        'afterresume.job.attempt': job.attempt,
+        'afterresume.job.trigger': job.trigger,
+        'afterresume.correlation_id': job.trace_id,
+      },
+    }, async (span) => {
+      const outcome = await this.#attempt(jobType, job, message)
+      if (span !== undefined && outcome.kind === 'failure') markFailed(span, outcome.error)
+      return outcome
+    })
+  }
+
+  async #attempt (jobType: JobType, job: Job, message: JobWithMetadata<object>): Promise<Outcome> {
     const controller = new AbortController()
     this.#running.set(job.id, controller)
     const claim = { id: job.id, retryCount: message.retryCount }
     const startedAt = performance.now()
     const ctx = this.#context(job, AbortSignal.any([controller.signal, message.signal]))
     try {
-      await this.#assertStillAllowed(jobType, job)
+      await this.#admit(jobType, job, ctx)
       const result = await jobType.workflow(ctx, job.payload)
       ctx.signal.throwIfAborted()
       return { kind: 'success', job, claim, result, durationMs: performance.now() - startedAt }
@@ -228,12 +262,33 @@ export class JobRunner {
     }
   }
 
-  /** The permission the job type requires, asked again at run time for its user. */
-  async #assertStillAllowed (jobType: JobType, job: Job): Promise<void> {
-    const action = jobType.options.requires
-    if (action === undefined || job.user_id === null || job.tenant_id === null) return
-    const refusal = await this.#deps.authorizer.refusal({ tenantId: job.tenant_id, userId: job.user_id, action })
-    if (refusal !== undefined) throw new PermanentJobError(refusal)
+  /**
+   * What must hold before the workflow runs: its user still has the permission the type
+   * requires, and a paid job has its credits reserved — before any model call, so a
+   * tenant that cannot pay gets no call made. A refusal fails the job for good.
+   */
+  async #admit (jobType: JobType, job: Job, ctx: ExecutionContext): Promise<void> {
+    try {
+      const action = jobType.options.requires
+      if (action !== undefined && job.user_id !== null && job.tenant_id !== null) {
+        const refusal = await this.#deps.authorizer.refusal({ tenantId: job.tenant_id, userId: job.user_id, action })
+        if (refusal !== undefined) throw new PermanentJobError(refusal)
+      }
+      const paid = jobType.options.credits
+      if (paid !== undefined && job.tenant_id !== null) {
+        const refusal = await this.#deps.credits.reserve({ jobId: job.id, tenantId: job.tenant_id, type: job.type, estimatedTokens: paid.estimatedTokens })
+        if (refusal !== undefined) throw new PermanentJobError(refusal, { code: INSUFFICIENT_CREDITS })
+      }
+    } catch (error) {
+      if (error instanceof PermanentJobError && jobType.options.onRefused !== undefined) await jobType.options.onRefused(ctx, job.payload)
+      throw error
+    }
+  }
+
+  /** A paid job's hold, charged and released in the transaction that records its end. */
+  async #settleCredits (executor: Executor, jobType: JobType, job: Job, ending: 'success' | 'ended'): Promise<void> {
+    if (jobType.options.credits === undefined || job.tenant_id === null) return
+    await this.#deps.credits.settle(executor, { jobId: job.id, tenantId: job.tenant_id }, ending)
   }
 
   #context (job: Job, signal: AbortSignal): ExecutionContext {
@@ -258,6 +313,7 @@ export class JobRunner {
       async log (message: string, options: LogOptions = {}): Promise<void> {
         const level = options.level ?? 'info'
         logger[level === 'warning' ? 'warn' : level]({ source: options.source ?? 'workflow', ...options.data }, message)
+        addSpanEvent(message, () => ({ 'afterresume.event.source': options.source ?? 'workflow', 'afterresume.event.level': level, ...flatAttributes(options.data, 'afterresume.event.data.') }))
         await recordEvent(deps.db, {
           jobId: job.id,
           tenantId: job.tenant_id,
@@ -268,6 +324,7 @@ export class JobRunner {
           ...(options.data !== undefined && { data: options.data }),
         })
       },
+      step: (name, work) => inSpan(`step ${name}`, { attributes: { 'afterresume.job.type': job.type } }, () => work()),
       async enqueueChild (executor, input) {
         const { job: child } = await deps.enqueue(executor, {
           ...input,
@@ -294,7 +351,7 @@ export class JobRunner {
     // Keyed by job id, so the update finds its rows by primary key and joins nothing (see #markStarted).
     const results = toJson(Object.fromEntries(outcomes.map((o) => [o.job.id, o.result ?? null])))
     const durations = toJson(Object.fromEntries(outcomes.map((o) => [o.job.id, round(o.durationMs)])))
-    await this.#deps.db.transaction().execute(async (trx) => {
+    const completed = await this.#deps.db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ id: string }>`
         WITH recorded AS (
           UPDATE job j SET status = 'success', result = ${results}::jsonb -> j.id::text, error = NULL, error_code = NULL,
@@ -309,11 +366,19 @@ export class JobRunner {
         )
         SELECT id FROM recorded`.execute(trx)
       const recorded = new Set(rows.map((r) => r.id))
+      if (jobType.options.credits !== undefined) {
+        // By tenant: two batches settling holds of the same tenants lock their balance
+        // rows in the same order instead of deadlocking.
+        const paid = outcomes.filter((o) => recorded.has(o.job.id)).sort((a, b) => byTenant(a.job, b.job))
+        for (const o of paid) await this.#settleCredits(trx, jobType, o.job, 'success')
+      }
       const discarded = outcomes.filter((o) => !recorded.has(o.job.id))
       await recordEvents(trx, discarded.map((o) => eventFor(o.job, 'warning', 'workflow finished after the job was cancelled; result discarded', { duration_ms: round(o.durationMs) })))
       const settled = outcomes.filter((o) => recorded.has(o.job.id)).map((o) => o.claim)
       if (settled.length > 0) await this.#deps.boss.complete(jobType.type, settled, null, { db: fromKysely(trx) })
+      return settled.length
     })
+    this.#deps.metrics.completed(jobType.type, completed)
   }
 
   async #recordFailure (jobType: JobType, outcome: Extract<Outcome, { kind: 'failure' }>): Promise<void> {
@@ -321,18 +386,19 @@ export class JobRunner {
     const cancelled = error instanceof JobCancelledError
     if (cancelled) this.#deps.logger.info({ job_id: job.id, trace_id: job.trace_id }, 'job stopped after cancellation')
     else this.#deps.logger.warn({ job_id: job.id, trace_id: job.trace_id, err: error }, 'job attempt failed')
-    await this.#deps.db.transaction().execute(async (trx) => {
+    const settled = await this.#deps.db.transaction().execute(async (trx): Promise<JobStatus | undefined> => {
       const current = await trx.selectFrom('job').selectAll().where('id', '=', job.id).forUpdate().executeTakeFirst()
-      if (current === undefined) return
+      if (current === undefined) return undefined
       if (current.status === 'cancelled' || cancelled) {
         await recordEvent(trx, eventFor(job, 'info', 'workflow stopped after cancellation', { duration_ms: round(outcome.durationMs) }))
-        return
+        await this.#settleCredits(trx, jobType, job, 'ended')
+        return undefined
       }
       if (current.status !== 'running' && current.status !== 'queued') {
         // Already settled: typically a success whose COMMIT reached the server while the
         // connection dropped before the acknowledgement, so the runner saw an error. The
         // recorded outcome stands; failing the delivery now would run the job twice.
-        return
+        return undefined
       }
       // Stored whole for staff; the tenant API shows it through failure.ts (by its code).
       const code = failureCode(error)
@@ -349,9 +415,19 @@ export class JobRunner {
         await sql`UPDATE pgboss.job SET retry_limit = retry_count WHERE name = ${jobType.type} AND id = ${job.id}`.execute(trx)
       }
       await this.#deps.boss.fail(jobType.type, claim, { message: error.message }, { db: fromKysely(trx) })
+      if (error instanceof RetryLaterError) {
+        // pg-boss just planned the retry after the type's backoff; the other server said
+        // when to come back, so the retry starts then instead, sooner or later than that.
+        await sql`UPDATE pgboss.job SET start_after = ${error.retryAt}::timestamptz
+                  WHERE name = ${jobType.type} AND id = ${job.id} AND state = 'retry'`.execute(trx)
+      }
       const delivery = await readDelivery(trx, jobType.type, job.id)
-      if (delivery !== undefined) await mirrorFailure(trx, current, delivery, { message: error.message, code })
+      const status = delivery === undefined ? undefined : await mirrorFailure(trx, current, delivery, { message: error.message, code })
+      // A retry keeps the hold (keyed by the job, it is not reserved again); a final failure returns it.
+      if (status === 'failed') await this.#settleCredits(trx, jobType, job, 'ended')
+      return status
     })
+    countMirroredFailure(this.#deps.metrics, jobType.type, settled)
   }
 }
 
@@ -388,6 +464,31 @@ class SettleQueue<T> {
 
 function eventFor (job: Job, level: 'info' | 'warning' | 'error', message: string, data: JsonObject) {
   return { jobId: job.id, tenantId: job.tenant_id, traceId: job.trace_id, level, source: 'worker', message, data }
+}
+
+type StartedJob = Job & { prior_status: JobStatus }
+
+/**
+ * Seconds from when the job was due (its run_at or retry time, else its creation) to its
+ * start, both by the database's clock. None for a job re-run after its worker died: its
+ * wait says nothing about pickup.
+ */
+function pickupSeconds (job: StartedJob): number | undefined {
+  if (job.prior_status !== 'queued' || job.started_at === null) return undefined
+  const due = job.scheduled_for !== null && job.scheduled_for > job.created_at ? job.scheduled_for : job.created_at
+  return (job.started_at.getTime() - due.getTime()) / 1000
+}
+
+function attemptOutcome (outcome: Outcome): AttemptOutcome {
+  if (outcome.kind === 'success') return 'success'
+  return outcome.error instanceof JobCancelledError ? 'cancelled' : 'failure'
+}
+
+/** The order PostgreSQL sorts uuids in (their hex digits, as lower-case text). */
+function byTenant (a: Job, b: Job): number {
+  const x = a.tenant_id ?? ''
+  const y = b.tenant_id ?? ''
+  return x < y ? -1 : x > y ? 1 : 0
 }
 
 function round (ms: number): number {

@@ -5,15 +5,18 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { PGBOSS_SCHEMA } from './boss.ts'
-import { deliveryErrorMessage, mirrorFailure, type DeliveryState } from './delivery.ts'
+import { countMirroredFailure, deliveryErrorMessage, mirrorFailure, type DeliveryState } from './delivery.ts'
 import { INTERNAL_ERROR } from './failure.ts'
 import { recordEvent } from './events.ts'
 import type { Job } from './job.table.ts'
+import { NO_JOB_METRICS, type JobMetrics } from '../observability/metrics.ts'
 
 type Orphan = Job & { delivery_state: DeliveryState | null; delivery_start_after: Date | null; delivery_retry_count: number | null; delivery_output: unknown }
 
-export async function sweepOrphanedJobs (db: Db, limit = 500): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+/** `metrics` counts the retries and failures the sweep records (after its transaction commits). */
+export async function sweepOrphanedJobs (db: Db, limit = 500, metrics: JobMetrics = NO_JOB_METRICS): Promise<number> {
+  const settled: Array<{ type: string; status: Job['status'] | undefined }> = []
+  const swept = await db.transaction().execute(async (trx) => {
     // SKIP LOCKED: several workers sweep at once without fighting over rows, and a row a
     // runner is settling right now is left to the runner. `finished_at IS NULL` says the
     // same as the status test (a CHECK holds them together) and is what job_unfinished_idx
@@ -34,17 +37,19 @@ export async function sweepOrphanedJobs (db: Db, limit = 500): Promise<number> {
     for (const orphan of rows) {
       const state = orphan.delivery_state
       if (state === 'retry' || state === 'created' || state === 'failed') {
-        await mirrorFailure(trx, orphan, {
+        const status = await mirrorFailure(trx, orphan, {
           state,
           retryCount: orphan.delivery_retry_count ?? 0,
           startAfter: orphan.delivery_start_after ?? new Date(),
           output: orphan.delivery_output,
         }, { message: deliveryErrorMessage(orphan.delivery_output), code: INTERNAL_ERROR }, { source: 'system', data: { detected_by: 'sweeper' } })
+        settled.push({ type: orphan.type, status })
         continue
       }
       const status = state === 'cancelled' ? 'cancelled' : 'failed'
       const error = state === 'cancelled' ? null : state === null ? 'the job\'s delivery message is missing' : 'delivery completed without a recorded outcome'
       await trx.updateTable('job').set({ status, error, error_code: error === null ? null : INTERNAL_ERROR, finished_at: new Date(), updated_at: new Date() }).where('id', '=', orphan.id).execute()
+      if (status === 'failed') settled.push({ type: orphan.type, status })
       await recordEvent(trx, {
         jobId: orphan.id,
         tenantId: orphan.tenant_id,
@@ -57,4 +62,6 @@ export async function sweepOrphanedJobs (db: Db, limit = 500): Promise<number> {
     }
     return rows.length
   })
+  for (const { type, status } of settled) countMirroredFailure(metrics, type, status)
+  return swept
 }

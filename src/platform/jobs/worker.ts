@@ -41,8 +41,10 @@ export class JobWorker {
       boss: platform.boss,
       registry: platform.registry,
       authorizer: options.authorizer,
+      credits: platform.credits,
       logger,
       enqueue: (executor, input) => platform.enqueue(executor, input),
+      metrics: platform.metrics,
     }, options)
     this.#listener = new CancelListener(options.connectionString, {
       onCancel: (jobId) => {
@@ -82,8 +84,11 @@ export class JobWorker {
       await this.#beat()
       // Also heals a missed pause notification within one sweep interval.
       await this.runner.syncPauses()
-      const swept = await sweepOrphanedJobs(this.#platform.db)
+      const swept = await sweepOrphanedJobs(this.#platform.db, undefined, this.#platform.metrics)
       if (swept > 0) this.#logger.warn({ swept }, 'reconciled jobs whose delivery moved on without a recorded outcome')
+      // After the orphans are settled: a job the sweep just failed gives its credits back now.
+      const released = await this.#platform.credits.releaseAbandoned()
+      if (released > 0) this.#logger.warn({ released }, 'released credit holds of jobs that ended without settling them or are gone')
       await this.#schedules.reconcile()
       // Rate-limit windows older than a day are dead weight; every few minutes is plenty.
       if (Date.now() - this.#lastPrune > 5 * 60_000) {

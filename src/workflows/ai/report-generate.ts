@@ -48,12 +48,12 @@ export function reportGenerate (deps: { llm: LlmProvider }) {
       ...(typeof payload.project_id === 'string' && { project_id: payload.project_id }),
       ...(typeof payload.sprint_id === 'string' && { sprint_id: payload.sprint_id }),
     }
-    const rows = await ctx.inTenant((trx) => worklogsForReport(trx, userId, period, scopeIds))
+    const rows = await ctx.step('load', () => ctx.inTenant((trx) => worklogsForReport(trx, userId, period, scopeIds)))
     await ctx.log('work logs loaded', { data: { kind, period, worklogs: rows.length } })
     const scope = agentScope(ctx)
     let report
     try {
-      report = await composeReport(scope.agent, llmForJob(ctx, deps.llm), {
+      report = await ctx.step('compose', () => composeReport(scope.agent, llmForJob(ctx, deps.llm), {
         kind,
         period,
         scope: { clientName: rows[0]?.client_name ?? null, projectName: rows[0]?.project_name ?? null, sprintName: rows[0]?.sprint_name ?? null },
@@ -74,13 +74,13 @@ export function reportGenerate (deps: { llm: LlmProvider }) {
           projectName: w.project_name,
           sprintName: w.sprint_name,
         })),
-      })
+      }))
     } catch (error) {
       throw asJobError(error)
     } finally {
       await scope.flush()
     }
-    const reportId = await ctx.inTenant((trx) => insertReport(trx, {
+    const reportId = await ctx.step('save', () => ctx.inTenant((trx) => insertReport(trx, {
       tenant_id: ctx.tenantId!,
       user_id: userId,
       client_id: scopeIds.client_id ?? null,
@@ -94,7 +94,7 @@ export function reportGenerate (deps: { llm: LlmProvider }) {
       content_md: report.markdown,
       metadata: toJson({ stats: report.stats, sections: report.sections, job_id: ctx.jobId }),
       job_id: ctx.jobId,
-    }))
+    })))
     await ctx.log('report saved', { data: { report_id: reportId, entries: report.stats.entries, hours: report.stats.hours } })
     return { report_id: reportId, title: report.title, kind, period, entries: report.stats.entries }
   }

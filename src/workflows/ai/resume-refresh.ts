@@ -27,14 +27,14 @@ export function resumeRefresh (deps: { llm: LlmProvider }) {
     const existing = await ctx.inTenant((trx) => findResumeByJob(trx, ctx.jobId))
     if (existing !== undefined) return { resume_id: existing.id, reused: true }
 
-    const data = await ctx.inTenant(async (trx) => ({ ...await resumeSources(trx, userId), skills: await topSkills(trx, userId, 40) }))
+    const data = await ctx.step('load', () => ctx.inTenant(async (trx) => ({ ...await resumeSources(trx, userId), skills: await topSkills(trx, userId, 40) })))
     await ctx.log('resume inputs loaded', { data: { bullets: data.bullets.length, projects: data.projects.length, skills: data.skills.length } })
 
     const scope = agentScope(ctx)
     let result
     try {
       const links = (Array.isArray(data.profile.links) ? data.profile.links : []) as ProfileLink[]
-      result = await composeResume(scope.agent, llmForJob(ctx, deps.llm), {
+      result = await ctx.step('compose', () => composeResume(scope.agent, llmForJob(ctx, deps.llm), {
         profile: {
           name: data.profile.display_name || data.profile.email,
           label: data.profile.headline || null,
@@ -53,7 +53,7 @@ export function resumeRefresh (deps: { llm: LlmProvider }) {
           endedOn: p.ended_on === null ? null : isoDay(p.ended_on),
         })),
         skills: data.skills.map((s) => ({ name: s.name, kind: s.kind as SkillKind, level: s.level, confidence: s.confidence })),
-      })
+      }))
     } catch (error) {
       throw asJobError(error)
     } finally {
@@ -64,13 +64,13 @@ export function resumeRefresh (deps: { llm: LlmProvider }) {
       await ctx.log('the composed resume does not validate as JSON Resume', { level: 'error', data: { problems: problems.slice(0, 10) } })
       throw new PermanentJobError(`The composed resume is not valid JSON Resume: ${problems[0] ?? ''}`)
     }
-    const resumeId = await ctx.inTenant((trx) => insertResume(trx, {
+    const resumeId = await ctx.step('save', () => ctx.inTenant((trx) => insertResume(trx, {
       tenant_id: ctx.tenantId!,
       user_id: userId,
       job_id: ctx.jobId,
       json_resume: toJson(result.resume),
       markdown: result.markdown,
-    }))
+    })))
     await ctx.log('resume saved', { data: { resume_id: resumeId } })
     return { resume_id: resumeId, work_entries: result.resume.work?.length ?? 0, skills: result.resume.skills?.length ?? 0 }
   }

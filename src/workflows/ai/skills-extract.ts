@@ -24,12 +24,12 @@ export function skillsExtract (deps: { llm: LlmProvider }) {
     const userId = typeof payload.user_id === 'string' ? payload.user_id : ctx.userId
     if (userId === null) throw new Error('skills.extract needs a user_id (in the payload or as the job\'s user).')
     const since = typeof payload.since === 'string' ? payload.since : '1900-01-01'
-    const signals = await ctx.inTenant((trx) => skillSignalsSince(trx, userId, since))
+    const signals = await ctx.step('load', () => ctx.inTenant((trx) => skillSignalsSince(trx, userId, since)))
     await ctx.log('signals loaded', { data: { signals: signals.length, since } })
     const scope = agentScope(ctx)
     let skills
     try {
-      skills = await mergeSkills(scope.agent, llmForJob(ctx, deps.llm), {
+      skills = await ctx.step('merge', () => mergeSkills(scope.agent, llmForJob(ctx, deps.llm), {
         asOf: isoDay(new Date()),
         signals: signals.map((s) => ({
           name: s.name,
@@ -39,16 +39,16 @@ export function skillsExtract (deps: { llm: LlmProvider }) {
           worklogId: s.worklog_id,
           occurredOn: isoDay(s.occurred_on),
         })),
-      })
+      }))
     } catch (error) {
       throw asJobError(error)
     } finally {
       await scope.flush()
     }
-    await ctx.inTenant((trx) => saveSkills(trx, { tenantId: ctx.tenantId!, userId, jobId: ctx.jobId }, skills.map((skill) => ({
+    await ctx.step('save', () => ctx.inTenant((trx) => saveSkills(trx, { tenantId: ctx.tenantId!, userId, jobId: ctx.jobId }, skills.map((skill) => ({
       ...skill,
       normalized: normalizeSkillName(skill.name).toLowerCase(),
-    }))))
+    })))))
     await ctx.log('skills saved', { data: { skills: skills.length } })
     return { user_id: userId, skills: skills.length, top: skills.slice(0, 10).map((s) => ({ name: s.name, level: s.level, confidence: s.confidence })) }
   }

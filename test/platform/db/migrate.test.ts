@@ -23,7 +23,7 @@ t.test('two instances migrating a fresh database at once do not race', async (t)
   const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migration')
   t.equal(rows[0]?.n, readMigrations().length)
   const views = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.views WHERE table_schema = 'ops' ORDER BY 1")
-  t.same(views.rows.map((r) => r.table_name), ['failed_jobs', 'job_latency', 'llm_usage_daily', 'queue_depth', 'recent_events', 'schedules', 'tenant_activity'])
+  t.same(views.rows.map((r) => r.table_name), ['billing_balances', 'credit_ledger_daily', 'failed_jobs', 'job_latency', 'llm_usage_daily', 'queue_depth', 'recent_events', 'schedules', 'tenant_activity'])
   await client.end()
 })
 

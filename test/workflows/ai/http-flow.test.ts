@@ -31,10 +31,23 @@ t.test('saving a work log queues its analysis and reward in the same transaction
   const signals = await app.inject({ method: 'GET', url: `/api/worklogs/${worklogId}/skill-signals/`, headers: alice.headers })
   t.equal(signals.statusCode, 200)
   // The contract is a plain array of the entry's signals (no paging envelope).
-  const list = signals.json<Array<{ name: string; source: string; status: string }>>()
+  const list = signals.json<Array<{ id: string; name: string; source: string; status: string; basis: string; confidence: number; evidence: string; evidence_spans: Array<{ text: string; start: number; end: number }> }>>()
   t.ok(Array.isArray(list), 'a plain array')
-  t.same(list.map((s) => s.name).sort(), ['AWS', 'Elasticsearch', 'Grafana', 'Indexing', 'Python'], 'the skills the entry names are suggested')
+  t.same(list.map((s) => s.name).sort(), ['AWS', 'Elasticsearch', 'Grafana', 'Performance Optimization', 'Python'], 'the skills the entry names, and one its outcome shows')
   t.match(list[0], { source: 'ai', status: 'suggested' })
+  // Each signal shows its evidence: the sentence, and where in it the words that triggered it are.
+  const named = list.find((s) => s.name === 'Elasticsearch')!
+  t.match(named, { basis: 'named', confidence: 0.95, evidence: ENTRY.content, evidence_spans: [{ text: 'Elasticsearch', start: 30, end: 43 }] })
+  const inferred = list.find((s) => s.name === 'Performance Optimization')!
+  t.match(inferred, { basis: 'inferred', confidence: 0.6, evidence: ENTRY.outcome, evidence_spans: [{ text: '900ms to 250ms', start: 29, end: 43 }] })
+  for (const signal of list) {
+    for (const span of signal.evidence_spans) t.equal(signal.evidence.slice(span.start, span.end), span.text, `${signal.name}: the span is where it says`)
+  }
+  const url = `/api/worklogs/${worklogId}/skill-signals/${named.id}/`
+  const accepted = await app.inject({ method: 'PATCH', url, headers: alice.headers, payload: { status: 'accepted' } })
+  t.match(accepted.json(), { status: 'accepted', basis: 'named', evidence_spans: [{ text: 'Elasticsearch' }] }, 'accepting keeps how it was found')
+  const reworded = await app.inject({ method: 'PATCH', url, headers: alice.headers, payload: { evidence: 'Ran the Elasticsearch to OpenSearch move.' } })
+  t.match(reworded.json(), { basis: 'named', evidence: 'Ran the Elasticsearch to OpenSearch move.', evidence_spans: [] }, 'new evidence has no located words until analysed again')
 
   const again = await app.inject({ method: 'POST', url: `/api/worklogs/${worklogId}/analyze/`, headers: alice.headers })
   t.equal(again.statusCode, 202)

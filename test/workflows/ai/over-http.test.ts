@@ -11,7 +11,7 @@ import { ReportDraftSchema } from '../../../src/agents/report.types.ts'
 import { ResumeDraftSchema } from '../../../src/agents/resume.types.ts'
 import { SkillGroupingSchema } from '../../../src/agents/skill.types.ts'
 import { WorklogAnalysisSchema } from '../../../src/agents/worklog.types.ts'
-import { WORKLOG_ANALYZE_SYSTEM } from '../../../src/agents/prompts/worklog-analyze.v1.ts'
+import { WORKLOG_ANALYZE_SYSTEM } from '../../../src/agents/prompts/worklog-analyze.v2.ts'
 import { toJson } from '../../../src/platform/db/json.ts'
 import type { Job } from '../../../src/platform/jobs/job.table.ts'
 import { JobRegistry } from '../../../src/platform/jobs/registry.ts'
@@ -66,8 +66,10 @@ function answer (req: SeenRequest): unknown {
       const title = /^Title: (.*)$/m.exec(user)?.[1] ?? ''
       const done = user.split('What was done:\n')[1]?.split('\n\n')[0] ?? ''
       const sentences = done.split(/(?<=\.)\s+/)
+      // The model quotes the words that show each skill; one quote ("Memcached") is not in the sentence it cites.
+      const quotes: Record<string, string[]> = { PostgreSQL: ['PostgreSQL'], Redis: ['a Redis cache', 'Memcached'] }
       const skillSignals = ['PostgreSQL', 'Redis'].filter((name) => done.includes(name))
-        .map((name) => ({ name, kind: 'database', confidence: 0.9, evidence: sentences.find((s) => s.includes(name)) ?? '' }))
+        .map((name) => ({ name, kind: 'database', confidence: 0.9, basis: 'named', evidence: sentences.find((s) => s.includes(name)) ?? '', evidenceSpans: quotes[name] }))
       return {
         summary: MODEL.summary(title),
         suggestedWorkType: 'delivery',
@@ -183,11 +185,11 @@ async function assertStored (t: Test, { services, alice, worklogId }: Setup, job
   t.equal(worklog.enrichment_status, 'enriched')
   t.equal(worklog.ai_summary, MODEL.summary(WORKLOG.title), 'the summary is the model\'s, about the entry it was sent')
   t.match(worklog.enrichment_suggestions, { suggested_work_type: 'delivery', metrics: [{ value: 600, unit: 'ms', baseline: 4, raw: 'from 4 s to 600 ms' }] })
-  const signals = await db.selectFrom('worklog_skill_signal').select(['name', 'evidence', 'confidence']).where('worklog_id', '=', worklogId).where('source', '=', 'ai').orderBy('name').execute()
+  const signals = await db.selectFrom('worklog_skill_signal').select(['name', 'evidence', 'confidence', 'basis', 'evidence_spans']).where('worklog_id', '=', worklogId).where('source', '=', 'ai').orderBy('name').execute()
   t.same(signals, [
-    { name: 'PostgreSQL', evidence: 'Rewrote the reporting queries in PostgreSQL.', confidence: 0.9 },
-    { name: 'Redis', evidence: 'Added a Redis cache in front of them.', confidence: 0.9 },
-  ], 'the skill signals the model found, once each')
+    { name: 'PostgreSQL', evidence: 'Rewrote the reporting queries in PostgreSQL.', confidence: 0.9, basis: 'named', evidence_spans: [{ text: 'PostgreSQL', start: 33, end: 43 }] },
+    { name: 'Redis', evidence: 'Added a Redis cache in front of them.', confidence: 0.9, basis: 'named', evidence_spans: [{ text: 'a Redis cache', start: 6, end: 19 }] },
+  ], 'the skill signals the model found, once each, with the quoted words located and the one it made up dropped')
   const bullets = await db.selectFrom('worklog_bullet').select(['kind', 'text']).where('worklog_id', '=', worklogId).orderBy('order').execute()
   t.same(bullets, [{ kind: 'resume', text: MODEL.resumeBullet }, { kind: 'status', text: MODEL.statusBullet }])
 

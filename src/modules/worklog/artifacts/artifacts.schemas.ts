@@ -5,16 +5,20 @@ import { Type, type TProperties, type TSchema } from 'typebox'
 import { WebUrl } from '../../../platform/input/schemas.ts'
 import { Uuid } from '../hierarchy/hierarchy.schemas.ts'
 import { JsonObjectSchema } from '../entries/worklog.schemas.ts'
-import { BULLET_KINDS, SIGNAL_STATUSES } from '../../../vocabulary/worklog.ts'
+import { BULLET_KINDS, SIGNAL_BASES, SIGNAL_STATUSES } from '../../../vocabulary/worklog.ts'
 
 export type ArtifactTable = 'worklog_external_link' | 'worklog_bullet' | 'worklog_skill_signal'
 
 export interface ArtifactField {
   readonly schema: TSchema
   /** Value on create/PUT when omitted; undefined = required. */
-  readonly default?: string | number | boolean | Record<string, never>
+  readonly default?: string | number | boolean | Record<string, never> | readonly never[]
   /** jsonb columns are written as JSON text. */
   readonly json?: boolean
+  /** Set by the service, never by a request: shown in responses, absent from request bodies. */
+  readonly readOnly?: boolean
+  /** A read-only field derived from another: writing that field resets this one to its default. */
+  readonly clearedBy?: string
 }
 
 export interface ArtifactSpec {
@@ -27,6 +31,13 @@ export interface ArtifactSpec {
 }
 
 const metadata: ArtifactField = { schema: JsonObjectSchema, default: {}, json: true }
+
+/** Where in a signal's evidence the words that show the skill are: evidence[start:end] = text. */
+export const EvidenceSpanSchema = Type.Object({
+  text: Type.String({ minLength: 1, maxLength: 200 }),
+  start: Type.Integer({ minimum: 0, description: 'Character offset in evidence where the words start.' }),
+  end: Type.Integer({ minimum: 1, description: 'Character offset in evidence just after them.' }),
+}, { additionalProperties: false })
 
 export const ARTIFACTS: readonly ArtifactSpec[] = [
   {
@@ -67,7 +78,19 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
       confidence: { schema: Type.Number({ minimum: 0, maximum: 1 }), default: 1 },
       source: { schema: Type.String({ minLength: 1, maxLength: 50 }), default: 'manual' },
       status: { schema: Type.Enum(SIGNAL_STATUSES), default: 'suggested' },
+      basis: {
+        schema: Type.Enum(SIGNAL_BASES, { description: 'stated: added by a person; named: the work log names the skill; inferred: read from the work described, or implied by a named skill (lower confidence).' }),
+        default: 'stated',
+        readOnly: true,
+      },
       evidence: { schema: Type.String({ maxLength: 5000 }), default: '' },
+      evidence_spans: {
+        schema: Type.Array(EvidenceSpanSchema, { maxItems: 20, description: 'The words in evidence that show the skill (what triggered it), in text order.' }),
+        default: [],
+        json: true,
+        readOnly: true,
+        clearedBy: 'evidence',
+      },
       metadata,
     },
     order: [['confidence', 'desc'], ['name', 'asc']],
@@ -77,6 +100,7 @@ export const ARTIFACTS: readonly ArtifactSpec[] = [
 export function artifactBody (spec: ArtifactSpec, partial: boolean) {
   const properties: TProperties = {}
   for (const [name, field] of Object.entries(spec.fields)) {
+    if (field.readOnly === true) continue
     properties[name] = partial || field.default !== undefined ? Type.Optional(field.schema) : field.schema
   }
   return Type.Object(properties, { additionalProperties: false })

@@ -6,7 +6,7 @@ import { toJson } from '../../../platform/db/json.ts'
 import { NotFoundError } from '../../../platform/errors.ts'
 import type { Actor } from '../actor.ts'
 import { deleteArtifact, findArtifact, insertArtifact, listArtifacts, updateArtifact, type ArtifactRow } from './artifacts.repository.ts'
-import type { ArtifactSpec } from './artifacts.schemas.ts'
+import { ARTIFACTS, type ArtifactSpec } from './artifacts.schemas.ts'
 import { translateConstraintError } from '../constraint-errors.ts'
 import { worklogExists } from '../entries/worklog.repository.ts'
 
@@ -36,7 +36,7 @@ export async function getArtifact (trx: Trx, spec: ArtifactSpec, actor: Actor, w
 export async function createArtifact (trx: Trx, spec: ArtifactSpec, actor: Actor, worklogId: string, input: Record<string, unknown>): Promise<ArtifactView> {
   await assertWorklog(trx, actor, worklogId)
   try {
-    const row = await insertArtifact(trx, spec, { ...columns(spec, input, true), tenant_id: actor.tenantId, worklog_id: worklogId })
+    const row = await insertArtifact(trx, spec, { ...columns(spec, input, 'create'), tenant_id: actor.tenantId, worklog_id: worklogId })
     return artifactView(spec, row)
   } catch (error) {
     translateConstraintError(error, spec.label)
@@ -44,7 +44,7 @@ export async function createArtifact (trx: Trx, spec: ArtifactSpec, actor: Actor
 }
 
 export async function updateArtifactById (trx: Trx, spec: ArtifactSpec, actor: Actor, worklogId: string, id: string, input: Record<string, unknown>, replace: boolean): Promise<ArtifactView> {
-  const row = await updateArtifact(trx, spec, actor.tenantId, worklogId, id, columns(spec, input, replace))
+  const row = await updateArtifact(trx, spec, actor.tenantId, worklogId, id, columns(spec, input, replace ? 'replace' : 'patch'))
   if (row === undefined) throw new NotFoundError(spec.label)
   return artifactView(spec, row)
 }
@@ -53,12 +53,32 @@ export async function removeArtifact (trx: Trx, spec: ArtifactSpec, actor: Actor
   if (!await deleteArtifact(trx, spec, actor.tenantId, worklogId, id)) throw new NotFoundError(spec.label)
 }
 
-/** The spec's fields present in `input` (plus defaults when `withDefaults`), jsonb as text. */
-function columns (spec: ArtifactSpec, input: Record<string, unknown>, withDefaults: boolean): Record<string, unknown> {
+/**
+ * The spec's writable fields present in `input`, jsonb as text; on create and PUT the
+ * omitted ones take their defaults. Read-only fields take their default on create, keep
+ * their value on PUT and PATCH, and go back to the default when the field they derive
+ * from is written (new evidence has no located words yet).
+ */
+function columns (spec: ArtifactSpec, input: Record<string, unknown>, write: 'create' | 'replace' | 'patch'): Record<string, unknown> {
   const values: Record<string, unknown> = {}
   for (const [name, field] of Object.entries(spec.fields)) {
-    const value = input[name] !== undefined ? input[name] : withDefaults ? field.default : undefined
+    let value: unknown
+    if (field.readOnly === true) {
+      const reset = field.clearedBy !== undefined && input[field.clearedBy] !== undefined
+      value = write === 'create' || reset ? field.default : undefined
+    } else {
+      value = input[name] !== undefined ? input[name] : write === 'patch' ? undefined : field.default
+    }
     if (value !== undefined) values[name] = field.json === true ? toJson(value) : value
   }
   return values
 }
+
+export interface ExternalLinkInput { system: string; key: string; url: string; title: string; metadata?: Record<string, unknown> }
+
+/** A link written by a connector (Git, GitHub) rather than typed in through the API. */
+export async function addExternalLink (trx: Trx, actor: Actor, worklogId: string, link: ExternalLinkInput): Promise<ArtifactView> {
+  return createArtifact(trx, LINK_SPEC, actor, worklogId, { metadata: {}, ...link })
+}
+
+const LINK_SPEC = ARTIFACTS.find((spec) => spec.table === 'worklog_external_link')!

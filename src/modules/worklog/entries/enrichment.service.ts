@@ -4,13 +4,22 @@
 // accepted or selected is left alone.
 import type { Executor } from '../../../platform/db/database.ts'
 import { toJson } from '../../../platform/db/json.ts'
-import type { BulletKind, WorkType } from '../../../vocabulary/worklog.ts'
+import type { BulletKind, FoundBasis, WorkType } from '../../../vocabulary/worklog.ts'
+import type { EvidenceSpanRow } from '../worklog.table.ts'
 
 /** An analysis as worklog.analyze hands it over (the agent's output, validated). */
 export interface WorklogSuggestions {
   summary: string
   suggestedWorkType: WorkType
-  skillSignals: ReadonlyArray<{ name: string; kind: string; confidence: number; evidence: string }>
+  skillSignals: ReadonlyArray<{
+    name: string
+    kind: string
+    confidence: number
+    basis: FoundBasis
+    evidence: string
+    /** Located in `evidence` by the agent. */
+    evidenceSpans: readonly EvidenceSpanRow[]
+  }>
   bullets: ReadonlyArray<{ kind: BulletKind; text: string }>
   metrics: readonly unknown[]
 }
@@ -43,7 +52,9 @@ export async function saveSuggestions (trx: Executor, target: { tenantId: string
       confidence: signal.confidence,
       source: 'ai',
       status: 'suggested' as const,
+      basis: signal.basis,
       evidence: signal.evidence,
+      evidence_spans: toJson(signal.evidenceSpans),
       metadata: toJson({ job_id: jobId }),
     }))).execute()
   }

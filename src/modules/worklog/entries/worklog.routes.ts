@@ -22,12 +22,12 @@ export const worklogEntryRoutes: FastifyPluginAsyncTypebox<{ tenantDb: Db } & Wo
     const { page: _page, page_size: _size, ordering, ...filter } = request.query
     const page = pageRequest(request.query)
     const { tenantId, userId } = request.principal!
-    const { results, total } = await withTenant(tenantDb, tenantId, (trx) => listWorklogPage(trx, { tenantId, userId }, filter, {
+    const { results, total, capped } = await withTenant(tenantDb, tenantId, (trx) => listWorklogPage(trx, { tenantId, userId }, filter, {
       ...(ordering !== undefined && { ordering }),
       limit: page.limit,
       offset: page.offset,
     }))
-    return { count: total, ...pageLinks(request, page, total), results }
+    return { count: total, ...(capped && { count_capped: true as const }), ...pageLinks(request, page, total), results }
   })
 
   app.post('/api/worklogs', {

@@ -93,6 +93,7 @@ export const WorklogOut = Type.Object({
   enrichment_suggestions: JsonObjectSchema,
   ai_summary: Type.String(),
   rank: Type.Optional(Type.Number({ description: 'Full-text relevance, present when searching.' })),
+  confirmed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When an imported draft was confirmed (status left draft); null otherwise. Imported drafts earn rewards only from then.' }),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 })
@@ -123,4 +124,7 @@ export const WorklogListQuery = Type.Object({
 }, { additionalProperties: false })
 export type WorklogListQuery = Static<typeof WorklogListQuery>
 
-export const WorklogPage = PageOf(WorklogOut)
+export const WorklogPage = Type.Object({
+  ...PageOf(WorklogOut).properties,
+  count_capped: Type.Optional(Type.Literal(true, { description: 'Present when more entries match than were counted: `count` is then a lower bound (1,000 past this page), and `next` still leads on.' })),
+})

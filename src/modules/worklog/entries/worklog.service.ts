@@ -11,7 +11,7 @@ import { resolvePlacement, type Placement } from '../hierarchy/placement.ts'
 import { afterWorklogSaved, type WorklogSaveEffects } from './worklog.hooks.ts'
 import { deleteWorklog, findWorklogRow, insertWorklogs, listWorklogs, updateWorklog, type WorklogFilter, type WorklogListRow } from './worklog.repository.ts'
 import type { WorklogInput, WorklogOrdering, WorklogOut } from './worklog.schemas.ts'
-import { PLACEMENT_FIELDS } from '../../../vocabulary/worklog.ts'
+import { awaitsConfirmation, PLACEMENT_FIELDS } from '../../../vocabulary/worklog.ts'
 import type { WorklogTable } from '../worklog.table.ts'
 
 /** A complete entry as POST/PUT and import give it: occurred_on and content are required. */
@@ -73,6 +73,7 @@ export function worklogView (row: WorklogListRow): WorklogOut {
     enrichment_suggestions: row.enrichment_suggestions,
     ai_summary: row.ai_summary,
     ...(row.rank !== null && { rank: row.rank }),
+    confirmed_at: row.confirmed_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   }
@@ -81,8 +82,8 @@ export function worklogView (row: WorklogListRow): WorklogOut {
 export async function listWorklogPage (trx: Trx, actor: Actor, filter: WorklogFilter, page: { ordering?: WorklogOrdering; limit: number; offset: number }) {
   // With a search and no explicit ordering, the best matches come first.
   const ordering = page.ordering ?? (filter.search !== undefined ? '-rank' : '-occurred_on')
-  const { rows, total } = await listWorklogs(trx, actor.tenantId, filter, { ordering, limit: page.limit, offset: page.offset })
-  return { results: rows.map(worklogView), total }
+  const { rows, total, capped } = await listWorklogs(trx, actor.tenantId, filter, { ordering, limit: page.limit, offset: page.offset })
+  return { results: rows.map(worklogView), total, capped }
 }
 
 export async function getWorklog (trx: Trx, actor: Actor, id: string): Promise<WorklogOut> {
@@ -124,6 +125,11 @@ export async function updateWorklogById (trx: Trx, actor: Actor, id: string, inp
   const changes: Updateable<WorklogTable> = scalarColumns(values)
   if (values.occurred_on !== undefined) changes.occurred_on = values.occurred_on
   if (values.content !== undefined) changes.content = values.content
+  // An imported draft leaving draft is its person vouching for it: from now on it earns
+  // rewards, counted from this moment (awaitsConfirmation, gamification/evaluation.service.ts).
+  if (awaitsConfirmation(existing) && existing.confirmed_at === null && changes.status !== undefined && changes.status !== 'draft') {
+    changes.confirmed_at = new Date()
+  }
   if (replace || PLACEMENT_FIELDS.some((field) => input[field] !== undefined)) {
     Object.assign(changes, await resolvePlacement(trx, actor.tenantId, placementOf(input)))
   }
