@@ -21,7 +21,7 @@ export function startPipelineModel (t: Teardown): Promise<ChatServer> {
         return completion(JSON.stringify({
           summary: 'Reporting queries rewritten.',
           suggestedWorkType: 'delivery',
-          skillSignals: [{ name: 'PostgreSQL', kind: 'database', confidence: 0.9, evidence: WORKLOG.content }],
+          skillSignals: [{ name: 'PostgreSQL', kind: 'database', confidence: 0.9, basis: 'named', evidence: WORKLOG.content, evidenceSpans: ['PostgreSQL'] }],
           bullets: [],
           metrics: [],
         }), USAGE)
