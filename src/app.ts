@@ -28,6 +28,7 @@ import { authRoutes } from './modules/identity/auth.routes.ts'
 import { memberRoutes } from './modules/identity/members.routes.ts'
 import { auditRoutes } from './modules/identity/audit.routes.ts'
 import { systemRoutes } from './modules/system/system.routes.ts'
+import { consoleRoutes } from './modules/system/console/console.routes.ts'
 import { AuthService } from './modules/identity/auth.service.ts'
 import { jobRoutes } from './modules/jobs/jobs.routes.ts'
 import { reportRoutes } from './modules/reports/reports.routes.ts'
@@ -176,8 +177,19 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     clock,
   })
   if (deps.config.systemDashboardEnabled) {
-    await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness })
+    await app.register(systemRoutes, { db: deps.db, jobs: deps.jobs, schedules: deps.schedules, readiness: deps.readiness, clock })
     await app.register(billingStaffRoutes, { db: deps.db })
+    await app.register(consoleRoutes, {
+      config: deps.config,
+      db: deps.db,
+      jobs: deps.jobs,
+      schedules: deps.schedules,
+      readiness: deps.readiness,
+      auth,
+      // Each stream re-checks the console session when the browser reconnects after this.
+      streams: { hub: deps.events, longRequests, logger: deps.logger, maxMs: deps.config.auth.accessTokenTtlSeconds * 1000 },
+      clock,
+    })
   }
   return app
 }

@@ -55,7 +55,8 @@ export const SETTINGS = {
   ADMIN_IP_ALLOWLIST: { kind: 'list', default: '', help: 'Comma-separated client IPs allowed on staff/system routes (empty: any).' },
   ADMIN_EMAIL: { kind: 'string', help: 'Default e-mail for `afterresume create-admin`.' },
   ADMIN_PASSWORD: { kind: 'string', secret: true, help: 'Default password for `afterresume create-admin`.' },
-  SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API.' },
+  SYSTEM_DASHBOARD_ENABLED: { kind: 'bool', default: 'true', help: 'Serve the staff-only /system/* API and the operator console at /system/ (docs/console.md).' },
+  CONSOLE_SESSION_HOURS: { kind: 'int', default: '12', help: 'Lifetime of an operator-console sign-in (its HttpOnly cookie and session), in hours.' },
   METRICS_TOKEN: { kind: 'string', secret: true, help: 'Bearer token a Prometheus scraper sends to GET /metrics (at least 16 characters). Without it, only addresses in ADMIN_IP_ALLOWLIST may scrape; with neither, /metrics answers 403.' },
   WORKER_METRICS_PORT: { kind: 'int', default: '0', help: 'Port on HOST where a `worker` process serves GET /metrics (same protection). 0: a worker process serves no metrics; `serve` and `api` serve /metrics on PORT.' },
   OTEL_EXPORTER_OTLP_ENDPOINT: { kind: 'url', help: 'OpenTelemetry collector base URL (OTLP over HTTP; traces go to <url>/v1/traces). Unset: tracing is off and costs nothing.' },
@@ -124,6 +125,8 @@ export interface Config {
     readonly refreshCookieName: string
     readonly accessTokenTtlSeconds: number
     readonly refreshTokenTtlDays: number
+    /** Lifetime of an operator-console session (cookie and auth_session row). */
+    readonly consoleSessionHours: number
   }
   readonly http: {
     readonly corsAllowedOrigins: readonly string[]
@@ -343,6 +346,7 @@ export function loadConfig (env: Env = process.env): Config {
       refreshCookieName: r.string('JWT_REFRESH_COOKIE_NAME') ?? 'afterresume_refresh',
       accessTokenTtlSeconds,
       refreshTokenTtlDays: Math.max(1, r.int('REFRESH_TOKEN_TTL_DAYS')),
+      consoleSessionHours: Math.max(1, r.int('CONSOLE_SESSION_HOURS')),
     },
     http: {
       corsAllowedOrigins: r.list('CORS_ALLOWED_ORIGINS'),

@@ -6,6 +6,9 @@
 //     still live, whose user is active and whose membership in the chosen tenant is active;
 //  4. the permission matrix for the route's action, with denials audited;
 //  5. the admin flags: MAINTENANCE_MODE and ADMIN_IP_ALLOWLIST.
+// Routes of the operator console take the console's session cookie instead of a Bearer
+// token (`config.credentials: 'console-cookie'`, console-session.ts); the same checks
+// 3–5 apply, and a request that changes something must come from our own origin.
 import { createHmac } from 'node:crypto'
 import fastifyCookie from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
@@ -19,6 +22,7 @@ import type { AccessClaims, AccessTokenSigner } from './auth.service.ts'
 import type { Role } from './identity.table.ts'
 import { roleAllows, STAFF_ACTIONS, STAFF_IN_ANY_TENANT, type Action, type StaffAction } from './permissions.ts'
 import { checkServiceToken } from './service-token.ts'
+import { authenticateConsole, isOwnOrigin } from './console-session.ts'
 import type { App } from '../../platform/http/app-instance.ts'
 import { requestMeta } from '../../platform/http/request-meta.ts'
 import { routePath } from '../../platform/http/route-path.ts'
@@ -38,6 +42,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The action this route performs (permissions.ts); required unless `public`. */
     access?: Action | StaffAction
+    /** Where the credentials come from: a Bearer access token (the default) or the console cookie. */
+    credentials?: 'bearer' | 'console-cookie'
   }
   interface FastifyRequest {
     /** Set on every route with an `access` rule; null on public routes. */
@@ -78,7 +84,8 @@ export function unauthorized (code: string, message: string): AppError {
 export async function installAccessControl (app: App, deps: { config: Config; db: Db; clock?: Clock }): Promise<AccessTokenSigner> {
   const { config, db } = deps
   const clock = deps.clock ?? systemClock
-  await app.register(fastifyCookie)
+  // The secret signs the console's session cookie (console-session.ts); other cookies are unsigned.
+  await app.register(fastifyCookie, { secret: derivedKey(config.secretKey, 'cookie-signing') })
   await app.register(fastifyJwt, {
     secret: derivedKey(config.secretKey, 'jwt-access'),
     sign: { algorithm: 'HS256', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, expiresIn: `${config.auth.accessTokenTtlSeconds}s` },
@@ -106,9 +113,16 @@ export async function installAccessControl (app: App, deps: { config: Config; db
     }
     const rule = request.routeOptions.config
     if (rule.public === true || rule.access === undefined) return
-    const principal = await authenticate(request, db, clock.now())
+    const fromCookie = rule.credentials === 'console-cookie'
+    const principal = fromCookie ? await authenticateConsole(request, db, clock.now()) : await authenticate(request, db, clock.now())
     request.principal = principal
     await authorize(request, principal, rule.access, deps)
+    // A cookie is sent by the browser whoever made the page that asks: only our own pages
+    // may change anything with it (the CSRF token is checked once the body is read).
+    if (fromCookie && request.method !== 'GET' && request.method !== 'HEAD' && !isOwnOrigin(request, config.http.csrfTrustedOrigins)) {
+      await recordAuthEvent(db, requestMeta(request), { kind: 'permission_denied', outcome: 'denied', userId: principal.userId, detail: { reason: 'untrusted_origin', origin: request.headers.origin ?? null, path } })
+      throw new AppError(403, 'untrusted_origin', 'Console actions must come from the console\'s own pages (the Origin header did not match).', { field: 'headers.origin' })
+    }
   })
 
   return { sign: (claims) => app.jwt.sign(claims) }

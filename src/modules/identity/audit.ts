@@ -14,7 +14,7 @@ export type AuthEventKind =
   | 'member_role_changed' | 'member_removed' | 'schedules_disabled' | 'admin_created' | 'rate_limited' | 'cross_tenant_access'
   | 'gamification_xp_granted' | 'gamification_badge_revoked' | 'metrics_denied'
   | 'billing_credits_granted' | 'billing_credits_adjusted' | 'billing_checkout_started' | 'billing_portal_opened'
-  | 'git_import_requested' | 'github_connected' | 'github_disconnected'
+  | 'git_import_requested' | 'github_connected' | 'github_disconnected' | 'staff_action'
 
 export interface AuthEventInput {
   kind: AuthEventKind

@@ -27,7 +27,12 @@ export interface AccessTokenSigner {
 export interface AuthSettings {
   accessTokenTtlSeconds: number
   refreshTokenTtlDays: number
+  /** A console sign-in's lifetime (console-session.ts); other sessions live refreshTokenTtlDays. */
+  consoleSessionHours?: number
 }
+
+/** Who signs in: the SPA (refresh cookie), a script (tokens in the body), the operator console (its own cookie). */
+export type SessionClient = 'browser' | 'script' | 'console'
 
 export interface PublicUser {
   id: string
@@ -94,7 +99,7 @@ export class AuthService {
     this.#clock = clock
   }
 
-  async login (input: { email: string; password: string; client: 'browser' | 'script' }, meta: RequestMeta): Promise<IssuedTokens> {
+  async login (input: { email: string; password: string; client: SessionClient }, meta: RequestMeta): Promise<IssuedTokens> {
     const email = normalizeEmail(input.email)
     const bucket = `login-failures:${email}`
     const lockout = await this.#countPasswordCheck(bucket)
@@ -218,16 +223,17 @@ export class AuthService {
     return count.hits > PASSWORD_CHECKS_ALLOWED ? count.resetAt : undefined
   }
 
-  startSession (trx: Executor, user: AppUser, tenantId: string, role: Role, client: 'browser' | 'script', meta: RequestMeta): Promise<IssuedTokens> {
+  startSession (trx: Executor, user: AppUser, tenantId: string, role: Role, client: SessionClient, meta: RequestMeta): Promise<IssuedTokens> {
     return this.#startSession(trx, user, tenantId, role, client, meta)
   }
 
-  async #startSession (trx: Executor, user: AppUser, tenantId: string, role: Role, client: 'browser' | 'script', meta: RequestMeta): Promise<IssuedTokens> {
+  async #startSession (trx: Executor, user: AppUser, tenantId: string, role: Role, client: SessionClient, meta: RequestMeta): Promise<IssuedTokens> {
+    const lifetimeMs = client === 'console' ? (this.#settings.consoleSessionHours ?? 12) * 3_600_000 : this.#settings.refreshTokenTtlDays * 86_400_000
     const session = await trx.insertInto('auth_session').values({
       user_id: user.id,
       tenant_id: tenantId,
       client,
-      expires_at: new Date(this.#clock.now().getTime() + this.#settings.refreshTokenTtlDays * 86_400_000),
+      expires_at: new Date(this.#clock.now().getTime() + lifetimeMs),
       ip: meta.ip,
       user_agent: meta.userAgent?.slice(0, 500) ?? null,
     }).returning('id').executeTakeFirstOrThrow()

@@ -57,7 +57,7 @@ export interface AuthSessionTable {
   id: Generated<string>
   user_id: string
   tenant_id: string
-  client: 'browser' | 'script'
+  client: 'browser' | 'script' | 'console'
   created_at: DefaultedTimestamp
   last_used_at: DefaultedTimestamp
   expires_at: Timestamp

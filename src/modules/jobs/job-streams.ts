@@ -40,6 +40,18 @@ function serial (logger: Logger): (step: () => Promise<void> | void) => void {
   }
 }
 
+/** Where a job timeline comes from and how its messages look: the tenant API's or the console's. */
+export interface JobTimelineSource {
+  jobId: string
+  /** The tenant the hub routes the job's events under (ALL_TENANTS for staff). */
+  tenantId: string
+  afterId: number
+  /** The job's events after `afterId` and the job as it is now (undefined: gone or not visible). */
+  read(afterId: number): Promise<{ events: JobEvent[]; job: Job | undefined }>
+  event(event: JobEvent): unknown
+  status(job: Job): unknown
+}
+
 /**
  * The job's timeline: the events after `afterId` so far, then each new one as it is
  * written; once the job has ended, a final `status` event with the job, and the stream
@@ -47,32 +59,41 @@ function serial (logger: Logger): (step: () => Promise<void> | void) => void {
  */
 export function streamJob (deps: JobStreamDeps, reply: FastifyReply, target: { tenantId: string; jobId: string; afterId: number }): void {
   const { tenantId, jobId } = target
+  streamJobTimeline(deps, reply, {
+    ...target,
+    read: (afterId) => withTenant(deps.tenantDb, tenantId, async (trx) => ({
+      events: await listJobEvents(trx, jobId, afterId),
+      job: await findJob(trx, jobId),
+    })),
+    event: tenantEventOut,
+    status: tenantJobOut,
+  })
+}
+
+export function streamJobTimeline (deps: Omit<JobStreamDeps, 'tenantDb'>, reply: FastifyReply, source: JobTimelineSource): void {
   const stream = deps.longRequests.stream(reply, { maxMs: deps.maxMs })
   const run = serial(deps.logger)
-  let lastSent = target.afterId
+  let lastSent = source.afterId
   const send = (event: JobEvent): void => {
     // One job's events are written one after another, so ids only grow.
     if (event.id <= lastSent || stream.ended) return
     lastSent = event.id
-    stream.send({ id: event.id, data: tenantEventOut(event) })
+    stream.send({ id: event.id, data: source.event(event) })
   }
   // What was written since the last event sent, and whether the job has ended.
   const readUp = async (): Promise<void> => {
     if (stream.ended) return
-    const { events, job } = await withTenant(deps.tenantDb, tenantId, async (trx) => ({
-      events: await listJobEvents(trx, jobId, lastSent),
-      job: await findJob(trx, jobId),
-    }))
+    const { events, job } = await source.read(lastSent)
     for (const event of events) send(event)
     if (job === undefined) stream.end()
     else if (ended(job.status)) {
-      stream.send({ event: 'status', data: tenantJobOut(job) })
+      stream.send({ event: 'status', data: source.status(job) })
       stream.end()
     }
   }
   const unsubscribe = deps.hub.subscribe({
-    jobId,
-    tenantId,
+    jobId: source.jobId,
+    tenantId: source.tenantId,
     onEvent: (live) => run(() => {
       send(live.event)
       // The job has ended: the rest of its last transaction is committed, read it whole.

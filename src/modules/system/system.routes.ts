@@ -2,12 +2,14 @@
 // jobs with their timelines, schedules, deep health. Staff only (is_staff), behind
 // ADMIN_IP_ALLOWLIST when set, and only when SYSTEM_DASHBOARD_ENABLED.
 import { Type } from 'typebox'
-import { sql } from 'kysely'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Clock } from '../../platform/clock.ts'
 import type { Db } from '../../platform/db/database.ts'
 import type { JobPlatform } from '../../platform/jobs/platform.ts'
 import type { ScheduleService } from '../../platform/jobs/schedules.ts'
 import { EventOut, JobListQuery, JobOut, eventOut, jobOut } from '../jobs/jobs.schemas.ts'
+import { runChecks } from './health.ts'
+import { summary } from './system.repository.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
@@ -16,9 +18,10 @@ export interface SystemRoutesDeps {
   jobs: JobPlatform
   schedules: ScheduleService
   readiness: Record<string, () => Promise<void>>
+  clock: Clock
 }
 
-export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesDeps> = async (app, { db, jobs, schedules, readiness }) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesDeps> = async (app, { db, jobs, schedules, readiness, clock }) => {
   const tags = ['system']
   const access = { access: 'system:read' } as const
 
@@ -37,22 +40,13 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesDeps> = async (
     },
     config: access,
   }, async () => {
-    const [byStatus, day, counts] = await Promise.all([
-      db.selectFrom('job').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
-      sql<{ created: number; failed: number; succeeded: number }>`
-        SELECT count(*)::int AS created,
-               count(*) FILTER (WHERE status = 'failed')::int AS failed,
-               count(*) FILTER (WHERE status = 'success')::int AS succeeded
-        FROM job WHERE created_at > now() - interval '1 day'`.execute(db),
-      sql<{ tenants: number; users: number }>`SELECT (SELECT count(*)::int FROM tenant) AS tenants, (SELECT count(*)::int FROM app_user) AS users`.execute(db),
-    ])
-    const last = day.rows[0] ?? { created: 0, failed: 0, succeeded: 0 }
-    const finished = last.failed + last.succeeded
+    const { byStatus, last24h, tenants, users } = await summary(db, clock.now())
+    const finished = last24h.failed + last24h.succeeded
     return {
-      jobs_by_status: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])),
-      last_24h: { ...last, failure_rate: finished === 0 ? 0 : Math.round((last.failed / finished) * 10_000) / 10_000 },
-      tenants: counts.rows[0]?.tenants ?? 0,
-      users: counts.rows[0]?.users ?? 0,
+      jobs_by_status: byStatus,
+      last_24h: { ...last24h, failure_rate: finished === 0 ? 0 : Math.round((last24h.failed / finished) * 10_000) / 10_000 },
+      tenants,
+      users,
     }
   })
 
@@ -101,13 +95,5 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesDeps> = async (
   app.get('/system/health', {
     schema: { tags, summary: 'Deep health: every readiness check with its timing', response: { 200: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean(), ms: Type.Number(), error: Type.Optional(Type.String()) })) } },
     config: access,
-  }, async () => Object.fromEntries(await Promise.all(Object.entries(readiness).map(async ([name, check]) => {
-    const started = performance.now()
-    try {
-      await check()
-      return [name, { ok: true, ms: Math.round(performance.now() - started) }]
-    } catch (error) {
-      return [name, { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message }]
-    }
-  }))))
+  }, async () => runChecks(readiness))
 }

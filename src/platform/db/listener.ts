@@ -11,12 +11,13 @@ const MAX_RETRY_MS = 10_000
 
 export interface ListenerOptions {
   connectionString: string
-  channel: string
+  /** Every channel this connection LISTENs on. */
+  channels: readonly string[]
   applicationName: string
   /** What log lines call it ('cancel listener', 'event hub'). */
   name: string
   logger: Logger
-  onNotification(payload: string): void
+  onNotification(payload: string, channel: string): void
   /** After LISTEN on every (re)connect; `reconnected` is false the first time. A throw counts as a failed connect. */
   onConnected?(reconnected: boolean): Promise<void>
 }
@@ -35,10 +36,10 @@ export class Listener {
 
   /** The first connect; its failure is the caller's (startup reports it). */
   async start (): Promise<void> {
-    const { connectionString, channel, applicationName, logger, name } = this.#options
+    const { connectionString, channels, applicationName, logger, name } = this.#options
     const client = new pg.Client({ connectionString, application_name: applicationName })
     client.on('notification', (message) => {
-      if (message.channel === channel && message.payload !== undefined) this.#options.onNotification(message.payload)
+      if (channels.includes(message.channel) && message.payload !== undefined) this.#options.onNotification(message.payload, message.channel)
     })
     const lost = (error: Error | undefined): void => {
       // stop() ends the client on purpose; only a connection lost while running is news.
@@ -53,7 +54,7 @@ export class Listener {
     client.on('end', () => lost(undefined))
     try {
       await client.connect()
-      await client.query(`LISTEN ${channel}`)
+      for (const channel of channels) await client.query(`LISTEN ${channel}`)
       await this.#options.onConnected?.(this.#connectedOnce)
     } catch (error) {
       await client.end().catch(() => {})

@@ -33,7 +33,8 @@ export function installProblemHandler (app: App, options: { exposeErrors: boolea
   })
 }
 
-function toProblem (error: FastifyError | AppError | Error, exposeErrors: boolean): ProblemDetails {
+/** The problem an error is shown as (pages that render errors as HTML use it too). */
+export function toProblem (error: FastifyError | AppError | Error, exposeErrors: boolean): ProblemDetails {
   if (error instanceof AppError) {
     return problem(error.status, error.code, error.message, {
       ...(error.field !== undefined && { field: error.field }),

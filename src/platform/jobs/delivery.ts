@@ -27,6 +27,17 @@ export async function readDelivery (executor: Executor, type: string, id: string
   return row === undefined ? undefined : { state: row.state, retryCount: row.retry_count, startAfter: row.start_after, output: row.output }
 }
 
+/**
+ * Hand claimed messages back unstarted: `created` again, as pg-boss's own (unexported)
+ * restore does. Clearing started_on keeps the retry count: pg-boss counts a claim as a
+ * retry only when the message had started before. Only messages still active are touched.
+ */
+export async function releaseClaims (executor: Executor, type: string, ids: readonly string[]): Promise<void> {
+  await sql`
+    UPDATE ${sql.table(`${PGBOSS_SCHEMA}.job`)} SET state = 'created', started_on = NULL, heartbeat_on = NULL
+    WHERE name = ${type} AND id = ANY(${ids}::uuid[]) AND state = 'active'`.execute(executor)
+}
+
 export function deliveryErrorMessage (output: unknown): string {
   if (typeof output === 'object' && output !== null) {
     const value = output as { value?: { message?: unknown }; message?: unknown }

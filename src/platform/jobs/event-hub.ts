@@ -26,9 +26,13 @@ export interface LiveEvent {
   jobStatus: JobStatus | null
 }
 
+/** A subscriber's tenantId for staff views: every job event of every tenant. */
+export const ALL_TENANTS = '*'
+
 export interface EventSubscriber {
   /** Events of this job only; otherwise every event of `tenantId` that belongs to a job. */
   jobId?: string
+  /** A tenant id, or ALL_TENANTS (said explicitly, so a forgotten tenant never means "all"). */
   tenantId: string
   onEvent(live: LiveEvent): void
   /** The listening connection was lost and is back; anything may have happened meanwhile. */
@@ -50,6 +54,7 @@ export class EventHub {
   readonly #logger: Logger
   readonly #byJob = new Map<string, Set<EventSubscriber>>()
   readonly #byTenant = new Map<string, Set<EventSubscriber>>()
+  readonly #everywhere = new Set<EventSubscriber>()
   #pending: number[] = []
   #flushScheduled = false
   readonly #listener: Listener
@@ -61,7 +66,7 @@ export class EventHub {
     this.#logger = deps.logger
     this.#listener = new Listener({
       connectionString: deps.connectionString,
-      channel: EVENT_CHANNEL,
+      channels: [EVENT_CHANNEL],
       applicationName: 'afterresume:event-hub',
       name: 'event hub',
       logger: deps.logger,
@@ -74,7 +79,7 @@ export class EventHub {
     let count = 0
     for (const set of this.#byJob.values()) count += set.size
     for (const set of this.#byTenant.values()) count += set.size
-    return count
+    return count + this.#everywhere.size
   }
 
   start (): Promise<void> { return this.#listener.start() }
@@ -91,6 +96,10 @@ export class EventHub {
 
   /** Deliver matching events to `subscriber` until the returned function is called. */
   subscribe (subscriber: EventSubscriber): () => void {
+    if (subscriber.jobId === undefined && subscriber.tenantId === ALL_TENANTS) {
+      this.#everywhere.add(subscriber)
+      return () => { this.#everywhere.delete(subscriber) }
+    }
     const [map, key] = subscriber.jobId !== undefined ? [this.#byJob, subscriber.jobId] : [this.#byTenant, subscriber.tenantId]
     let set = map.get(key)
     if (set === undefined) {
@@ -131,7 +140,7 @@ export class EventHub {
 
   #wanted (a: Announcement): boolean {
     if (a.jobId === null) return false
-    return this.#byJob.has(a.jobId) || (a.tenantId !== null && this.#byTenant.has(a.tenantId))
+    return this.#everywhere.size > 0 || this.#byJob.has(a.jobId) || (a.tenantId !== null && this.#byTenant.has(a.tenantId))
   }
 
   async #flush (): Promise<void> {
@@ -151,7 +160,9 @@ export class EventHub {
     const jobs = [...this.#byJob.keys()]
     const tenants = [...this.#byTenant.keys()]
     try {
-      if (jobs.length > 0 || tenants.length > 0) {
+      if (this.#everywhere.size > 0) {
+        this.#dispatch(await this.#read((query) => query.where('e.id', '>', after).where('e.job_id', 'is not', null).limit(CATCH_UP_LIMIT)))
+      } else if (jobs.length > 0 || tenants.length > 0) {
         this.#dispatch(await this.#read((query) => query.where('e.id', '>', after).where((eb) => eb.or([
           ...(jobs.length > 0 ? [eb('e.job_id', 'in', jobs)] : []),
           ...(tenants.length > 0 ? [eb.and([eb('e.tenant_id', 'in', tenants), eb('e.job_id', 'is not', null)])] : []),
@@ -160,7 +171,7 @@ export class EventHub {
     } catch (error) {
       this.#logger.warn({ err: error }, 'event hub catch-up failed')
     }
-    for (const set of [...this.#byJob.values(), ...this.#byTenant.values()]) {
+    for (const set of [...this.#byJob.values(), ...this.#byTenant.values(), this.#everywhere]) {
       for (const subscriber of set) subscriber.onReconnect?.()
     }
   }
@@ -177,6 +188,7 @@ export class EventHub {
       const targets = [
         ...(event.job_id !== null ? this.#byJob.get(event.job_id) ?? [] : []),
         ...(event.tenant_id !== null ? this.#byTenant.get(event.tenant_id) ?? [] : []),
+        ...(event.job_id !== null ? this.#everywhere : []),
       ]
       for (const subscriber of targets) {
         try {

@@ -71,10 +71,30 @@ export interface ScheduleTable {
   updated_at: DefaultedTimestamp
 }
 
+/** A job type no worker fetches while its row exists (migration 0015). */
+export interface JobTypePauseTable {
+  job_type: string
+  paused_at: DefaultedTimestamp
+  paused_by: string | null
+  reason: ColumnType<string, string | undefined, string>
+}
+
+/** One worker process and its last sign of life (migration 0015). */
+export interface WorkerHeartbeatTable {
+  worker: string
+  started_at: DefaultedTimestamp
+  last_seen_at: DefaultedTimestamp
+  beat_interval_seconds: number
+  concurrency: number
+  job_types: string[]
+}
+
 export interface JobTables {
   job: JobTable
   event: EventTable
   schedule: ScheduleTable
+  job_type_pause: JobTypePauseTable
+  worker_heartbeat: WorkerHeartbeatTable
 }
 
 export type Job = Selectable<JobTable>
@@ -82,3 +102,5 @@ export type NewJob = Insertable<JobTable>
 export type JobUpdate = Updateable<JobTable>
 export type JobEvent = Selectable<EventTable>
 export type Schedule = Selectable<ScheduleTable>
+export type JobTypePause = Selectable<JobTypePauseTable>
+export type WorkerHeartbeat = Selectable<WorkerHeartbeatTable>

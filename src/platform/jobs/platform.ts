@@ -10,7 +10,8 @@ import { FREE_OF_CHARGE, type JobCredits } from './credits.ts'
 import { enqueue, enqueueMany, type EnqueueInput, type EnqueueResult } from './enqueue.ts'
 import { recordEvent } from './events.ts'
 import { findJob, listJobEvents, listJobs, type JobFilter } from './job.repository.ts'
-import type { Job, JobEvent } from './job.table.ts'
+import type { Job, JobEvent, JobTypePause } from './job.table.ts'
+import { listPausedJobTypes, pauseJobType, resumeJobType } from './pauses.ts'
 import type { JobRegistry } from './registry.ts'
 import { NO_JOB_METRICS, type JobMetrics } from '../observability/metrics.ts'
 
@@ -142,6 +143,25 @@ export class JobPlatform {
       if (job.status === 'running') await sql`SELECT pg_notify(${CANCEL_CHANNEL}, ${id})`.execute(trx)
       return cancelled
     })
+  }
+
+  /**
+   * Stop workers fetching `type` (its jobs wait as queued) until resumed. False when it
+   * was paused already. An unknown type is refused, naming the known ones.
+   */
+  async pauseType (type: string, by: { userId: string | null; reason?: string }): Promise<boolean> {
+    this.registry.require(type)
+    return pauseJobType(this.db, type, by)
+  }
+
+  /** Let workers fetch `type` again. False when it was not paused. */
+  async resumeType (type: string): Promise<boolean> {
+    this.registry.require(type)
+    return resumeJobType(this.db, type)
+  }
+
+  pausedTypes (): Promise<JobTypePause[]> {
+    return listPausedJobTypes(this.db)
   }
 
   /** Re-run a failed or cancelled job as a new job (trigger `retry`, parent = the old one). */

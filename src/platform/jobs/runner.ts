@@ -15,12 +15,13 @@ import type { JobAuthorizer } from './authorizer.ts'
 import type { PgBoss } from './boss.ts'
 import { INSUFFICIENT_CREDITS, type JobCredits } from './credits.ts'
 import type { ExecutionContext, LogOptions } from './context.ts'
-import { countMirroredFailure, mirrorFailure, readDelivery } from './delivery.ts'
+import { countMirroredFailure, mirrorFailure, readDelivery, releaseClaims } from './delivery.ts'
 import type { EnqueueInput, EnqueueResult } from './enqueue.ts'
 import { recordEvent, recordEvents } from './events.ts'
 import { failureCode, PermanentJobError, RetryLaterError } from './failure.ts'
 import type { Job, JobStatus } from './job.table.ts'
 import type { JobRegistry, JobType } from './registry.ts'
+import { isJobTypePaused, listPausedJobTypes } from './pauses.ts'
 import type { AttemptOutcome, JobMetrics } from '../observability/metrics.ts'
 import { addSpanEvent, contextFromTraceParent, flatAttributes, inSpan, markFailed, SpanKind } from '../observability/tracing.ts'
 
@@ -64,7 +65,8 @@ type Outcome =
 
 interface Claim { id: string; retryCount: number }
 
-const WORKER_NAME = `${hostname()}:${process.pid}`
+/** How this process names itself in events and in worker_heartbeat. */
+export const WORKER_NAME = `${hostname()}:${process.pid}`
 
 export class JobRunner {
   readonly #deps: RunnerDeps
@@ -72,6 +74,9 @@ export class JobRunner {
   /** Running jobs of this process, so a cancel notification can reach the right workflow. */
   readonly #running = new Map<string, AbortController>()
   readonly #settleQueues = new Map<string, SettleQueue<Extract<Outcome, { kind: 'success' }>>>()
+  readonly #paused = new Set<string>()
+  #pauseSync = Promise.resolve()
+  #stopped = false
 
   constructor (deps: RunnerDeps, options: RunnerOptions) {
     this.#deps = deps
@@ -81,21 +86,60 @@ export class JobRunner {
   get runningCount (): number { return this.#running.size }
 
   async start (): Promise<void> {
+    const paused = new Set((await listPausedJobTypes(this.#deps.db)).map((p) => p.job_type))
     for (const jobType of this.#deps.registry.all()) {
-      await this.#deps.boss.work(jobType.type, {
-        batchSize: jobType.options.batchSize,
-        // A full batch means more are waiting: fetch again at once instead of after the
-        // polling interval, so a backlog drains at the speed of the workflows.
-        burstWhenBatchFull: true,
-        localConcurrency: jobType.options.concurrency ?? this.#options.concurrency,
-        includeMetadata: true,
-        pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 2,
-        // NOTIFY only announces new messages. Delayed jobs and retries become due silently,
-        // so the backstop poll (pg-boss defaults it to 30 s on notify queues) decides how
-        // late a retry starts; keep it at the polling interval.
-        notifyPollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 2,
-      }, (jobs: JobWithMetadata<object>[]) => this.#runBatch(jobType, jobs))
+      if (paused.has(jobType.type)) this.#paused.add(jobType.type)
+      else await this.#work(jobType)
     }
+  }
+
+  async #work (jobType: JobType): Promise<void> {
+    await this.#deps.boss.work(jobType.type, {
+      batchSize: jobType.options.batchSize,
+      // A full batch means more are waiting: fetch again at once instead of after the
+      // polling interval, so a backlog drains at the speed of the workflows.
+      burstWhenBatchFull: true,
+      localConcurrency: jobType.options.concurrency ?? this.#options.concurrency,
+      includeMetadata: true,
+      pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 2,
+      // NOTIFY only announces new messages. Delayed jobs and retries become due silently,
+      // so the backstop poll (pg-boss defaults it to 30 s on notify queues) decides how
+      // late a retry starts; keep it at the polling interval.
+      notifyPollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 2,
+    }, (jobs: JobWithMetadata<object>[]) => this.#runBatch(jobType, jobs))
+  }
+
+  /** The types this process does not fetch because they are paused. */
+  get pausedTypes (): ReadonlySet<string> { return this.#paused }
+
+  /**
+   * Re-read the paused types: stop fetching the newly paused ones (running jobs finish),
+   * start fetching the resumed ones. Calls run one after another.
+   */
+  syncPauses (): Promise<void> {
+    this.#pauseSync = this.#pauseSync.then(async () => {
+      if (this.#stopped) return
+      const paused = new Set((await listPausedJobTypes(this.#deps.db)).map((p) => p.job_type))
+      for (const jobType of this.#deps.registry.all()) {
+        const { type } = jobType
+        if (paused.has(type) && !this.#paused.has(type)) {
+          this.#paused.add(type)
+          await this.#deps.boss.offWork(type, { wait: false })
+        } else if (!paused.has(type) && this.#paused.has(type)) {
+          // Marked resumed only once fetching has started, so a failed start is tried again.
+          await this.#work(jobType)
+          this.#paused.delete(type)
+        }
+      }
+    }).catch((error: unknown) => {
+      this.#deps.logger.warn({ err: error }, 'could not re-read the paused job types')
+    })
+    return this.#pauseSync
+  }
+
+  /** No more fetch loops are started (pg-boss is stopping). */
+  stop (): void {
+    this.#stopped = true
   }
 
   /** Abort a job running in this process (the cancel listener calls this). */
@@ -107,6 +151,13 @@ export class JobRunner {
   }
 
   async #runBatch (jobType: JobType, messages: JobWithMetadata<object>[]): Promise<void> {
+    // Paused after this process last heard: hand the messages back unstarted (pg-boss's
+    // settle after this handler skips messages no longer active) and stop fetching the type.
+    if (await isJobTypePaused(this.#deps.db, jobType.type)) {
+      await releaseClaims(this.#deps.db, jobType.type, messages.map((m) => m.id))
+      void this.syncPauses()
+      return
+    }
     const claims = new Map(messages.map((m) => [m.id, m]))
     const started = await this.#markStarted(messages)
     const metrics = this.#deps.metrics

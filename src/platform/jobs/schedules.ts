@@ -215,6 +215,27 @@ export class ScheduleService {
     })
   }
 
+  /**
+   * Fire a schedule now, enabled or not, outside its cron: a normal scheduled job
+   * (trigger `schedule`). Its next run stays as the cron has it.
+   */
+  async runNow (scheduleId: string): Promise<string> {
+    return this.#deps.db.transaction().execute(async (trx) => {
+      const schedule = await trx.selectFrom('schedule').selectAll().where('id', '=', scheduleId).forUpdate().executeTakeFirst()
+      if (schedule === undefined) throw new NotFoundError('Schedule')
+      const { job } = await this.#deps.enqueue(trx, {
+        type: schedule.job_type,
+        payload: schedule.payload,
+        trigger: 'schedule',
+        tenantId: schedule.tenant_id,
+        userId: schedule.user_id,
+        scheduleId: schedule.id,
+      })
+      await trx.updateTable('schedule').set({ last_run_at: new Date(), last_job_id: job.id }).where('id', '=', schedule.id).execute()
+      return job.id
+    })
+  }
+
   /** Make pg-boss's cron table match ours: add missing or changed rows, drop stale ones. */
   async reconcile (): Promise<{ added: number; removed: number }> {
     const ours = await this.#deps.db.selectFrom('schedule').selectAll().where('enabled', '=', true).execute()

@@ -5,7 +5,8 @@ import type { PgBoss } from './boss.ts'
 import type { JobAuthorizer } from './authorizer.ts'
 import { CancelListener } from './cancellation.ts'
 import type { JobPlatform } from './platform.ts'
-import { JobRunner } from './runner.ts'
+import { JobRunner, WORKER_NAME } from './runner.ts'
+import { beat, forgetWorker, pruneWorkerHeartbeats } from './heartbeats.ts'
 import { FIRE_QUEUE, type ScheduleService } from './schedules.ts'
 import { pruneCounters } from '../db/counters.ts'
 import { sweepOrphanedJobs } from './sweeper.ts'
@@ -45,8 +46,11 @@ export class JobWorker {
       enqueue: (executor, input) => platform.enqueue(executor, input),
       metrics: platform.metrics,
     }, options)
-    this.#listener = new CancelListener(options.connectionString, (jobId) => {
-      if (this.runner.abort(jobId)) logger.info({ job_id: jobId }, 'running job cancelled')
+    this.#listener = new CancelListener(options.connectionString, {
+      onCancel: (jobId) => {
+        if (this.runner.abort(jobId)) logger.info({ job_id: jobId }, 'running job cancelled')
+      },
+      onPauseChange: () => { void this.runner.syncPauses() },
     }, logger)
   }
 
@@ -61,12 +65,25 @@ export class JobWorker {
     })
     await this.#schedules.reconcile()
     await this.runner.start()
+    await this.#beat()
     this.#sweepTimer = setInterval(() => { void this.#sweep() }, this.#options.sweepIntervalSeconds * 1000)
     this.#sweepTimer.unref()
   }
 
+  #beat (): Promise<void> {
+    return beat(this.#platform.db, {
+      worker: WORKER_NAME,
+      beatIntervalSeconds: this.#options.sweepIntervalSeconds,
+      concurrency: this.#options.concurrency,
+      jobTypes: this.#platform.registry.names(),
+    })
+  }
+
   async #sweep (): Promise<void> {
     try {
+      await this.#beat()
+      // Also heals a missed pause notification within one sweep interval.
+      await this.runner.syncPauses()
       const swept = await sweepOrphanedJobs(this.#platform.db, undefined, this.#platform.metrics)
       if (swept > 0) this.#logger.warn({ swept }, 'reconciled jobs whose delivery moved on without a recorded outcome')
       // After the orphans are settled: a job the sweep just failed gives its credits back now.
@@ -76,6 +93,7 @@ export class JobWorker {
       // Rate-limit windows older than a day are dead weight; every few minutes is plenty.
       if (Date.now() - this.#lastPrune > 5 * 60_000) {
         await pruneCounters(this.#platform.db)
+        await pruneWorkerHeartbeats(this.#platform.db)
         this.#lastPrune = Date.now()
       }
     } catch (error) {
@@ -86,8 +104,14 @@ export class JobWorker {
   /** Stop fetching; running jobs get up to `timeoutMs` to finish. */
   async stop (timeoutMs: number): Promise<void> {
     if (this.#sweepTimer !== undefined) clearInterval(this.#sweepTimer)
+    this.runner.stop()
     await this.#platform.boss.stop({ graceful: true, timeout: timeoutMs, close: false })
     await this.#listener.stop()
+    // Gone on purpose: not shown as a dead worker. (The database may be away; then the row
+    // ages out like a crashed worker's.)
+    await forgetWorker(this.#platform.db, WORKER_NAME).catch((error: unknown) => {
+      this.#logger.warn({ err: error }, 'could not remove this worker from worker_heartbeat')
+    })
   }
 }
 
