@@ -44,7 +44,7 @@ Service roles
   validate-env [--print-status]
 
 Jobs (talk to the same database as the service)
-  jobs enqueue TYPE [--payload JSON] [--idempotency-key K] [--max-retries N] [--run-at ISO]
+  jobs enqueue TYPE [--payload JSON] [--tenant ID] [--idempotency-key K] [--max-retries N] [--run-at ISO]
   jobs show ID               the job and its events
   jobs list [--status S] [--type T] [--limit N]
   jobs cancel ID
@@ -173,6 +173,7 @@ async function jobsCommand (services: Services, args: string[]): Promise<number>
       'idempotency-key': { type: 'string' },
       'max-retries': { type: 'string' },
       'run-at': { type: 'string' },
+      tenant: { type: 'string' },
       status: { type: 'string' },
       type: { type: 'string' },
       limit: { type: 'string' },
@@ -182,8 +183,15 @@ async function jobsCommand (services: Services, args: string[]): Promise<number>
   switch (sub) {
     case 'enqueue': {
       if (id === undefined) throw new UsageError('jobs enqueue needs a job type, e.g. `jobs enqueue system.echo --payload \'{"x":1}\'`.')
+      // --tenant: the job belongs to that tenant, so its members see and follow it
+      // through the API (/api/jobs/{id}/stream/); without it the job is the platform's.
+      const tenantId = values.tenant
+      if (tenantId !== undefined && !(UUID.test(tenantId) && await tenantExists(services.database.db, tenantId))) {
+        throw new UsageError(`--tenant must be the id of an existing tenant (got "${tenantId}").`)
+      }
       const { job, created } = await services.jobs.enqueue(services.database.db, {
         type: id,
+        ...(tenantId !== undefined && { tenantId }),
         payload: parsePayload(values.payload),
         trigger: 'api',
         ...(values['idempotency-key'] !== undefined && { idempotencyKey: values['idempotency-key'] }),
@@ -330,7 +338,7 @@ async function billingCommand (services: Services, args: string[]): Promise<numb
     options: { tenant: { type: 'string' }, credits: { type: 'string' }, reason: { type: 'string' }, 'idempotency-key': { type: 'string' } },
   })
   const tenantId = values.tenant
-  if (tenantId === undefined || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) throw new UsageError(`billing ${sub ?? ''} needs --tenant with a tenant id (UUID).`)
+  if (tenantId === undefined || !UUID.test(tenantId)) throw new UsageError(`billing ${sub ?? ''} needs --tenant with a tenant id (UUID).`)
   const db = services.database.db
   switch (sub) {
     case 'grant':
@@ -421,6 +429,12 @@ async function accountToImportInto (db: Db, email: string, tenantId: string | un
       : `--tenant: ${email} is not an active member of tenant ${tenantId}.`)
   }
   return { tenantId: chosen[0]!.tenant_id, userId: chosen[0]!.user_id }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+async function tenantExists (db: Db, tenantId: string): Promise<boolean> {
+  return (await db.selectFrom('tenant').select('id').where('id', '=', tenantId).executeTakeFirst()) !== undefined
 }
 
 function parseDuration (text: string): number {

@@ -111,6 +111,21 @@ t.test('schedules add, list, disable, enable, remove: the row and its pg-boss mi
 
 interface JobOut { id: string; type: string; status: string; trigger: string; parent_job_id: string | null; max_retries: number; payload: object; created?: boolean }
 
+t.test('jobs enqueue --tenant puts the job in that tenant (so its members can follow it); an unknown tenant is a usage error', async (t) => {
+  const url = await createTestDatabase(t)
+  const env = baseEnv(t, url)
+  const [tenant] = await query<{ id: string }>(url, "INSERT INTO tenant (name) VALUES ('Acme') RETURNING id")
+  const [inTenant, unknown, malformed] = await Promise.all([
+    runCli(['jobs', 'enqueue', 'system.echo', '--tenant', tenant!.id], env),
+    runCli(['jobs', 'enqueue', 'system.echo', '--tenant', '00000000-0000-4000-8000-000000000000'], env),
+    runCli(['jobs', 'enqueue', 'system.echo', '--tenant', 'acme'], env),
+  ])
+  const job = json<JobOut & { tenant_id: string | null }>(t, inTenant, 'jobs enqueue --tenant')
+  t.equal(job.tenant_id, tenant!.id)
+  t.same([unknown.code, unknown.stderr], [2, 'afterresume: --tenant must be the id of an existing tenant (got "00000000-0000-4000-8000-000000000000").\n'])
+  t.same([malformed.code, malformed.stderr], [2, 'afterresume: --tenant must be the id of an existing tenant (got "acme").\n'])
+})
+
 t.test('jobs enqueue, list, show, cancel, retry, types; then a worker and an API start and stop on SIGTERM', async (t) => {
   const url = await createTestDatabase(t)
   const env = baseEnv(t, url)
