@@ -28,7 +28,7 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
   },
   'rate-limit': {
     file: 'src/platform/http/rate-limit.ts',
-    tests: ['test/platform/http/rate-limit.test.ts'],
+    tests: ['test/platform/http/rate-limit.rules.test.ts', 'test/platform/http/rate-limit.test.ts'],
   },
   'access-control': {
     file: 'src/modules/identity/access-control.ts',

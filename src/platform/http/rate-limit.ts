@@ -121,7 +121,8 @@ export function clientKey (ip: string): string {
   return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`
 }
 
-function per (windowSeconds: number): string {
+/** How a 429 names a window: "minute", "hour", "day" or "N seconds". */
+export function windowName (windowSeconds: number): string {
   if (windowSeconds === 60) return 'minute'
   if (windowSeconds === 3600) return 'hour'
   if (windowSeconds === 86_400) return 'day'
@@ -184,7 +185,7 @@ export function installRateLimits (app: App, deps: RateLimitDeps): void {
     }
     const whose = limit === rules.perUser ? 'for your account' : 'from your address'
     throw new AppError(429, 'rate_limited',
-      `Too many requests (${limit.group}) ${whose}: the limit is ${limit.max} per ${per(limit.windowSeconds)}. Try again in ${retryAfter} seconds.`,
+      `Too many requests (${limit.group}) ${whose}: the limit is ${limit.max} per ${windowName(limit.windowSeconds)}. Try again in ${retryAfter} seconds.`,
       { headers: { 'Retry-After': String(retryAfter) } })
   })
 }
