@@ -5,15 +5,19 @@ import { withPreparedStatements } from '../../../src/platform/db/prepared-statem
 import { createTestDatabase, type Teardown } from '../../helpers/database.ts'
 
 // One connection, so every statement below runs on the session whose
-// pg_prepared_statements the test reads. Closed by the test itself, before the
-// database's teardown drops it (a drop terminates connections still open).
+// pg_prepared_statements the test reads. The pool is ended before the database is
+// dropped, in one teardown: a drop terminates connections still open, and the client
+// would hear 57P01 with no query to report it to.
 async function oneConnection (t: Teardown, limit?: number): Promise<Kysely<object>> {
-  const url = await createTestDatabase(t)
+  const drops: Array<() => Promise<void> | void> = []
+  const url = await createTestDatabase({ teardown: (fn) => { drops.push(fn) } })
   const pool = new pg.Pool({ connectionString: url, max: 1 })
-  // The server may still see the connection when the teardown drops the database, and
-  // answer the already-closed client with 57P01: heard here, as database.ts's pools do.
-  pool.on('connect', (client) => { client.on('error', () => {}) })
-  return new Kysely<object>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool, limit) }) })
+  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool, limit) }) })
+  t.teardown(async () => {
+    await db.destroy()
+    for (const drop of drops) await drop()
+  })
+  return db
 }
 
 async function preparedTexts (db: Kysely<object>): Promise<string[]> {
@@ -31,7 +35,6 @@ t.test('a data statement is prepared once per connection and reused with new par
     'SELECT $1::int + 1 AS n',
     "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'k\\_%' ORDER BY statement",
   ], 'one statement for the three executions (and the listing itself, also a SELECT)')
-  await db.destroy()
 })
 
 t.test('transaction control is not prepared, and a transaction still rolls back', async (t) => {
@@ -48,7 +51,6 @@ t.test('transaction control is not prepared, and a transaction still rolls back'
   const texts = await preparedTexts(db)
   t.notOk(texts.some((text) => /^(begin|commit|rollback|create)/i.test(text)), 'BEGIN, COMMIT, ROLLBACK and DDL run unnamed')
   t.same(texts.filter((text) => text.startsWith('INSERT')), ["INSERT INTO note VALUES ('kept')", "INSERT INTO note VALUES ('undone')"])
-  await db.destroy()
 })
 
 t.test('past its limit a connection runs new texts unnamed instead of preparing more', async (t) => {
@@ -56,5 +58,4 @@ t.test('past its limit a connection runs new texts unnamed instead of preparing 
   for (const n of [1, 2, 3, 4]) await sql.raw(`SELECT ${n} AS n`).execute(db)
   t.same(await preparedTexts(db), ['SELECT 1 AS n', 'SELECT 2 AS n'], 'only the first two texts were prepared')
   t.same((await sql.raw<{ n: number }>('SELECT 4 AS n').execute(db)).rows, [{ n: 4 }], 'a text past the limit still runs')
-  await db.destroy()
 })
