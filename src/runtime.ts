@@ -5,7 +5,7 @@
 import type { App } from './platform/http/app-instance.ts'
 import type { Config } from './config.ts'
 import { installGracefulClose } from './platform/http/graceful-close.ts'
-import { buildApp, metricsAccess } from './app.ts'
+import { buildApp, metricsAccess, type AppDeps } from './app.ts'
 import { connectDatabase, type DatabaseHandle } from './platform/db/database.ts'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts'
 import { checkDatabaseUrl } from './platform/db/preflight.ts'
@@ -217,6 +217,22 @@ async function ensurePlatformSchedules (schedules: ScheduleService, registry: Jo
   }
 }
 
+/** What the HTTP app needs from running services: the one wiring `serve`, `api`, the tests and the benchmarks share. */
+export function appDeps (services: Services, logger: Logger = services.logger): AppDeps {
+  return {
+    config: services.config,
+    db: services.database.db,
+    tenantDb: services.database.tenantDb,
+    jobs: services.jobs,
+    events: services.events,
+    schedules: services.schedules,
+    storage: services.storage,
+    logger,
+    readiness: readinessChecks(services),
+    metrics: services.metrics,
+  }
+}
+
 export function readinessChecks (services: Services): Record<string, () => Promise<void>> {
   return {
     postgres: async () => { await sql`SELECT 1`.execute(services.database.db) },
@@ -255,18 +271,7 @@ export async function startServer (config: Config, logger: Logger, roles: { api:
     }
     services = await startServices(config, location.url, logger, { worker: roles.worker, scheduler: roles.worker, eventHub: roles.api })
     if (roles.api) {
-      app = await buildApp({
-        config,
-        db: services.database.db,
-        tenantDb: services.database.tenantDb,
-        jobs: services.jobs,
-        events: services.events,
-        schedules: services.schedules,
-        storage: services.storage,
-        logger,
-        readiness: readinessChecks(services),
-        metrics: services.metrics,
-      })
+      app = await buildApp(appDeps(services, logger))
       installGracefulClose(app)
       await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => { throw listenFailure(error, config.host, config.port) })
     } else if (config.observability.workerMetricsPort > 0) {

@@ -17,7 +17,7 @@ import { createLogger } from '../../src/platform/observability/logger.ts'
 import { createInvite } from '../../src/modules/identity/invite.service.ts'
 import { NO_REQUEST } from '../../src/modules/identity/audit.ts'
 import { makeServiceToken } from '../../src/modules/identity/service-token.ts'
-import { locateDatabase, readinessChecks, startServices } from '../../src/runtime.ts'
+import { appDeps, locateDatabase, startServices } from '../../src/runtime.ts'
 import { openSse, type SseReader } from '../helpers/event-stream.ts'
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 200)
@@ -47,17 +47,7 @@ const connections = async (): Promise<number> => {
 try {
   await migrate(url, { secretKey: config.secretKey })
   const services = await startServices(config, url, logger, { worker: true, scheduler: false, eventHub: true })
-  const app = await buildApp({
-    config,
-    db: services.database.db,
-    tenantDb: services.database.tenantDb,
-    jobs: services.jobs,
-    events: services.events,
-    schedules: services.schedules,
-    storage: services.storage,
-    logger,
-    readiness: readinessChecks(services),
-  })
+  const app = await buildApp(appDeps(services, logger))
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')

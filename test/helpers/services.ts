@@ -9,7 +9,7 @@ import type { Clock } from '../../src/platform/clock.ts'
 import type { App } from '../../src/platform/http/app-instance.ts'
 import type { JobRegistry } from '../../src/platform/jobs/registry.ts'
 import { createLogger, type Logger } from '../../src/platform/observability/logger.ts'
-import { readinessChecks, startServices, type Services } from '../../src/runtime.ts'
+import { appDeps, readinessChecks, startServices, type Services } from '../../src/runtime.ts'
 import { cloneTemplate } from './database.ts'
 
 interface Tap { teardown(fn: () => Promise<void> | void): void }
@@ -71,16 +71,8 @@ export async function startTestServices (t: Tap, options: TestServicesOptions = 
  */
 export async function buildTestApp (t: Tap, services: Services, readinessOf: Services = services, options: { clock?: Clock; logger?: Logger } = {}): Promise<App> {
   const app = await buildApp({
-    config: services.config,
-    db: services.database.db,
-    tenantDb: services.database.tenantDb,
-    jobs: services.jobs,
-    events: services.events,
-    schedules: services.schedules,
-    storage: services.storage,
-    logger: options.logger ?? services.logger,
+    ...appDeps(services, options.logger),
     readiness: readinessChecks(readinessOf),
-    metrics: services.metrics,
     ...(options.clock !== undefined && { clock: options.clock }),
   })
   t.teardown(() => app.close())
