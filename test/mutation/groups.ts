@@ -32,7 +32,7 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
   },
   'access-control': {
     file: 'src/modules/identity/access-control.ts',
-    tests: ['test/modules/identity/tokens.test.ts', 'test/modules/identity/service-token.test.ts'],
+    tests: ['test/modules/identity/access-control.test.ts', 'test/modules/identity/tokens.test.ts', 'test/modules/identity/service-token.test.ts'],
   },
   auth: {
     file: 'src/modules/identity/auth.service.ts',
