@@ -47,9 +47,14 @@ async function probeApp (t: Test, services: Services, options: ProbeOptions = {}
   return app
 }
 
-interface World { services: Services; owner: TestUser; reader: TestUser; staff: { headers: Record<string, string>; id: string; tenantId: string } }
+interface World { services: Services; full: App; owner: TestUser; reader: TestUser; staff: { headers: Record<string, string>; id: string; tenantId: string } }
 
-async function world (t: Test): Promise<World> {
+// One database and set of users for the file (signing up hashes passwords, the slow part);
+// a subtest that changes a user, tenant or session puts it back or uses users of its own.
+let shared: Promise<World> | undefined
+const world = (): Promise<World> => (shared ??= makeWorld(t))
+
+async function makeWorld (t: Test): Promise<World> {
   const services = await startTestServices(t)
   const full = await buildTestApp(t, services)
   const owner = await signUp(full, services)
@@ -58,7 +63,7 @@ async function world (t: Test): Promise<World> {
   const login = await full.inject({ method: 'POST', url: '/api/auth/login/', payload: { email: created.user.email, password: PASSWORD } })
   if (login.statusCode !== 200) throw new Error(login.body)
   const staff = { id: created.user.id, tenantId: created.tenantId, headers: { authorization: `Bearer ${login.json<{ access: string }>().access}`, ...serviceHeader(services) } }
-  return { services, owner, reader, staff }
+  return { services, full, owner, reader, staff }
 }
 
 /** The auth_event rows written since `after` (an id), oldest first. */
@@ -100,7 +105,7 @@ t.test('a route without an access rule cannot be added; public and access rules 
 })
 
 t.test('X-Service-Token: required on /api/* but the exempt prefixes, with one message per verdict, and every refusal audited', async (t) => {
-  const { services, owner } = await world(t)
+  const { services, owner } = await world()
   const app = await probeApp(t, services)
   const bearer = { authorization: owner.headers.authorization! }
   const now = Math.floor(Date.now() / 1000)
@@ -135,7 +140,7 @@ t.test('X-Service-Token: required on /api/* but the exempt prefixes, with one me
 })
 
 t.test('the bearer token: its header, its signature, its kind and its claims', async (t) => {
-  const { services, owner } = await world(t)
+  const { services, owner } = await world()
   const app = await probeApp(t, services)
   const service = serviceHeader(services)
   const call = (authorization?: string) => app.inject({ method: 'GET', url: '/api/probe/read/', headers: { ...service, ...(authorization !== undefined && { authorization }) } })
@@ -164,7 +169,7 @@ t.test('the bearer token: its header, its signature, its kind and its claims', a
 })
 
 t.test('bearerSubject names the user of a valid access token and nothing else', async (t) => {
-  const { services, owner } = await world(t)
+  const { services, owner } = await world()
   const app = await probeApp(t, services)
   const service = serviceHeader(services)
   const subject = async (authorization?: string) => (await app.inject({ method: 'GET', url: '/api/probe/subject/', headers: { ...service, ...(authorization !== undefined && { authorization }) } })).json<{ subject: string | null }>().subject
@@ -179,12 +184,14 @@ t.test('bearerSubject names the user of a valid access token and nothing else', 
 })
 
 t.test('the principal: the session, the user and the membership are checked on every request', async (t) => {
-  const { services, owner, reader } = await world(t)
+  const { services, full, owner: tenantOwner, reader } = await world()
+  // Its own user: this test ends the user's session.
+  const owner = await signUp(full, services)
   const clock = manualClock()
   const app = await probeApp(t, services, { clock })
   const db = services.database.db
   const ok = await app.inject({ method: 'GET', url: '/api/probe/read/', headers: reader.headers })
-  t.same(ok.json(), { principal: { userId: reader.id, email: reader.email, tenantId: owner.tenantId, role: 'read_only', isStaff: false, sessionId: claimsOf(reader.access).sid, asStaffOutsider: false } })
+  t.same(ok.json(), { principal: { userId: reader.id, email: reader.email, tenantId: tenantOwner.tenantId, role: 'read_only', isStaff: false, sessionId: claimsOf(reader.access).sid, asStaffOutsider: false } })
   t.equal((await app.inject({ method: 'GET', url: '/api/probe/read/', headers: { ...reader.headers, 'x-tenant-id': '' } })).statusCode, 200, 'an empty X-Tenant-ID means the token\'s tenant')
   t.equal((await app.inject({ method: 'GET', url: '/api/probe/public/', headers: serviceHeader(services) })).json().principal, null, 'public routes have no principal and need no bearer token')
 
@@ -210,10 +217,10 @@ t.test('the principal: the session, the user and the membership are checked on e
 })
 
 t.test('membership: a non-member, an inactive membership and an inactive tenant are refused, audited in the caller\'s tenant', async (t) => {
-  const { services, owner, reader } = await world(t)
+  const { services, full, owner, reader } = await world()
   const app = await probeApp(t, services)
   const db = services.database.db
-  const stranger = await signUp(await buildTestApp(t, services), services)
+  const stranger = await signUp(full, services)
   const notMember = { status: 403, code: 'not_a_member', field: 'headers.x-tenant-id', detail: 'You are not a member of that tenant.' }
 
   const before = await lastEventId(services)
@@ -230,7 +237,7 @@ t.test('membership: a non-member, an inactive membership and an inactive tenant 
 })
 
 t.test('staff outside a tenant: only the actions staff may take in any tenant, in a tenant that exists, audited there', async (t) => {
-  const { services, owner, staff } = await world(t)
+  const { services, owner, staff } = await world()
   const app = await probeApp(t, services)
   const headers = { ...staff.headers, 'x-tenant-id': owner.tenantId }
 
@@ -248,10 +255,11 @@ t.test('staff outside a tenant: only the actions staff may take in any tenant, i
   t.match((await app.inject({ method: 'POST', url: '/api/probe/admin/', headers: { ...staff.headers, 'x-tenant-id': nowhere } })).json(), { status: 403, code: 'not_a_member' }, 'not in a tenant that does not exist')
   await services.database.db.updateTable('tenant').set({ is_active: false }).where('id', '=', owner.tenantId).execute()
   t.match((await app.inject({ method: 'POST', url: '/api/probe/admin/', headers })).json(), { status: 403, code: 'not_a_member' }, 'nor in an inactive one')
+  await services.database.db.updateTable('tenant').set({ is_active: true }).where('id', '=', owner.tenantId).execute()
 })
 
 t.test('the permission matrix, staff-only actions, the admin allowlist and maintenance mode', async (t) => {
-  const { services, owner, reader, staff } = await world(t)
+  const { services, owner, reader, staff } = await world()
   const app = await probeApp(t, services)
 
   let before = await lastEventId(services)
