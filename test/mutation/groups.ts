@@ -42,7 +42,7 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
   },
   enqueue: {
     file: 'src/platform/jobs/enqueue.ts',
-    tests: ['test/platform/jobs/idempotency.test.ts', 'test/platform/jobs/chaining.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
+    tests: ['test/platform/jobs/enqueue.test.ts', 'test/platform/jobs/idempotency.test.ts', 'test/platform/jobs/chaining.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
   },
   runner: {
     file: 'src/platform/jobs/runner.ts',
