@@ -4,9 +4,18 @@
 // keeps a run in minutes. The quickest, most exact test comes first: the command stops at
 // the first failing file, so most mutants are killed before the slow tests start.
 // Order: smallest first, so a short run still says something.
+/**
+ * Part of a large file: from the line containing `from` up to the line before the next one
+ * containing `to` (the end of the file without it). Text, not line numbers, so the region
+ * follows the code when lines move; stryker.config.mjs fails when a marker is gone.
+ */
+export interface MutationRegion { readonly from: string; readonly to?: string }
+
 export interface MutationGroup {
   /** The file Stryker mutates. */
   readonly file: string
+  /** Only these parts of it (the rest is guarded by other groups or is not the core). */
+  readonly regions?: readonly MutationRegion[]
   /** The tests whose failure must kill its mutants. */
   readonly tests: readonly string[]
 }
@@ -44,12 +53,24 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
     file: 'src/platform/jobs/enqueue.ts',
     tests: ['test/platform/jobs/enqueue.test.ts', 'test/platform/jobs/idempotency.test.ts', 'test/platform/jobs/chaining.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
   },
+  // The runner's settlement and idempotency: starting a delivery (a finished or cancelled
+  // row is skipped), recording outcomes with pg-boss's settle in one transaction, credits.
   runner: {
     file: 'src/platform/jobs/runner.ts',
-    tests: ['test/platform/jobs/lifecycle.test.ts', 'test/platform/jobs/retries.test.ts', 'test/platform/jobs/cancel.test.ts', 'test/platform/jobs/permissions.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
+    regions: [
+      { from: 'async #markStarted (', to: 'async #execute (' },
+      { from: 'async #settleCredits (', to: '#context (' },
+      { from: 'async #recordSuccesses (', to: 'class SettleQueue' },
+    ],
+    tests: ['test/platform/jobs/lifecycle.test.ts', 'test/platform/jobs/cancel.test.ts', 'test/platform/jobs/permissions.test.ts', 'test/platform/jobs/retries.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
   },
+  // The XP ledger's writes: the locked user state, XP events and the persisted plan/streak.
   'xp-ledger': {
     file: 'src/modules/gamification/gamification.repository.ts',
+    regions: [
+      { from: 'export async function lockUserState', to: 'export async function loadRewardConfig' },
+      { from: 'export interface LedgerRow' },
+    ],
     tests: ['test/modules/gamification/rewards.test.ts', 'test/modules/gamification/ledger.property.test.ts'],
   },
   credits: {

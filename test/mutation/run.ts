@@ -76,7 +76,7 @@ try {
       continue
     }
     const report = JSON.parse(readFileSync(`${ROOT}reports/mutation/${name}.json`, 'utf8')) as StrykerReport
-    results.push(tally(group.file, report))
+    results.push(tally(group.regions === undefined ? group.file : `${group.file} (its ledger/settlement parts)`, report))
   }
 } finally {
   await dropTemplate(cluster.adminUrl, template).catch(() => {})
