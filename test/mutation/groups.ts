@@ -47,7 +47,7 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
   },
   auth: {
     file: 'src/modules/identity/auth.service.ts',
-    tests: ['test/modules/identity/auth.test.ts', 'test/modules/identity/refresh.test.ts'],
+    tests: ['test/modules/identity/auth.service.test.ts', 'test/modules/identity/refresh.test.ts', 'test/modules/identity/auth.test.ts'],
   },
   enqueue: {
     file: 'src/platform/jobs/enqueue.ts',
