@@ -145,7 +145,7 @@ t.test('the bearer token: its header, its signature, its kind and its claims', a
   const service = serviceHeader(services)
   const call = (authorization?: string) => app.inject({ method: 'GET', url: '/api/probe/read/', headers: { ...service, ...(authorization !== undefined && { authorization }) } })
   const notAuthenticated = { status: 401, code: 'not_authenticated', detail: 'Send an access token: Authorization: Bearer <access>.' }
-  for (const header of [undefined, 'Bearer', 'Bearer ', `Basic ${owner.access}`, `Token ${owner.access}`]) {
+  for (const header of [undefined, 'Bearer', 'Bearer ', `Basic ${owner.access}`, `Token ${owner.access}`, `xBearer ${owner.access}`, `Bearer ${owner.access} ${owner.access}`]) {
     const res = await call(header)
     t.match(res.json(), notAuthenticated, `Authorization: ${String(header)}`)
     t.equal(res.headers['www-authenticate'], 'Bearer realm="afterresume"')
@@ -160,7 +160,7 @@ t.test('the bearer token: its header, its signature, its kind and its claims', a
   // Correctly signed, but not an access token or not naming real ids: refused without an audit row.
   const real = claimsOf(owner.access)
   const afterSigned = await lastEventId(services)
-  for (const [name, change] of [['a refresh token', { typ: 'refresh' }], ['no kind', { typ: undefined }], ['sid not a uuid', { sid: 'x' }], ['sub not a uuid', { sub: 'x' }], ['tid not a uuid', { tid: 'x' }]] as const) {
+  for (const [name, change] of [['a refresh token', { typ: 'refresh' }], ['no kind', { typ: undefined }], ['sid not a uuid', { sid: `${String(real.sid)}x` }], ['sub not a uuid', { sub: `x${String(real.sub)}` }], ['tid not a uuid', { tid: `${String(real.tid)}0` }]] as const) {
     const answer = await call(`Bearer ${signed(services, { ...real, ...change, jti: randomUUID() })}`)
     t.match(answer.json(), { status: 401, code: 'invalid_token' }, name)
   }
@@ -195,8 +195,11 @@ t.test('the principal: the session, the user and the membership are checked on e
   t.equal((await app.inject({ method: 'GET', url: '/api/probe/read/', headers: { ...reader.headers, 'x-tenant-id': '' } })).statusCode, 200, 'an empty X-Tenant-ID means the token\'s tenant')
   t.equal((await app.inject({ method: 'GET', url: '/api/probe/public/', headers: serviceHeader(services) })).json().principal, null, 'public routes have no principal and need no bearer token')
 
-  const badTenant = await app.inject({ method: 'GET', url: '/api/probe/read/', headers: { ...reader.headers, 'x-tenant-id': 'acme' } })
-  t.match(badTenant.json(), { status: 400, code: 'validation_failed', field: 'headers.x-tenant-id', detail: 'X-Tenant-ID must be a tenant id (UUID).' })
+  for (const tenant of ['acme', `${tenantOwner.tenantId}0`, `0${tenantOwner.tenantId}`, tenantOwner.tenantId.replace(/-/g, '')]) {
+    const badTenant = await app.inject({ method: 'GET', url: '/api/probe/read/', headers: { ...reader.headers, 'x-tenant-id': tenant } })
+    t.match(badTenant.json(), { status: 400, code: 'validation_failed', field: 'headers.x-tenant-id', detail: 'X-Tenant-ID must be a tenant id (UUID).' }, `X-Tenant-ID: ${tenant}`)
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/api/probe/read/', headers: { ...reader.headers, 'x-tenant-id': tenantOwner.tenantId.toUpperCase() } })).statusCode, 200, 'a tenant id in capitals is the same id')
 
   const sessionEnded = { status: 401, code: 'session_ended', detail: 'The session has ended. Sign in again.' }
   const { expires_at: expiresAt } = await db.selectFrom('auth_session').select('expires_at').where('id', '=', String(claimsOf(owner.access).sid)).executeTakeFirstOrThrow()
