@@ -1,5 +1,5 @@
 // Access control for every route, in one place:
-//  1. no route may exist without a rule: `config.public: true` or `config.access: <action>`
+//  1. every route has exactly one rule: `config.public: true` or `config.access: <action>`
 //     (checked when routes are added, so a forgotten rule fails at start-up, not in prod);
 //  2. X-Service-Token on /api/* except the public prefixes (the SPA proxy signs its calls);
 //  3. a Bearer access token (algorithm, issuer, audience, expiry pinned) whose session is
@@ -98,6 +98,9 @@ export async function installAccessControl (app: App, deps: { config: Config; db
     if (rule?.public !== true && rule?.access === undefined) {
       throw new Error(`Route ${String(route.method)} ${route.url} has no access rule: set config.access to an action from permissions.ts, or config.public: true.`)
     }
+    if (rule.public === true && rule.access !== undefined) {
+      throw new Error(`Route ${String(route.method)} ${route.url} is both public and guarded (${rule.access}): choose one.`)
+    }
   })
 
   app.addHook('onRequest', async (request) => {
@@ -112,11 +115,12 @@ export async function installAccessControl (app: App, deps: { config: Config; db
       }
     }
     const rule = request.routeOptions.config
-    if (rule.public === true || rule.access === undefined) return
+    // Public routes have no action (onRoute above allows one rule or the other, never both).
+    if (rule.access === undefined) return
     const fromCookie = rule.credentials === 'console-cookie'
-    const principal = fromCookie ? await authenticateConsole(request, db, clock.now()) : await authenticate(request, db, clock.now())
+    const principal = fromCookie ? await authenticateConsole(request, db, clock.now()) : await authenticate(request, db, clock.now(), { path, action: rule.access })
     request.principal = principal
-    await authorize(request, principal, rule.access, deps)
+    await authorize(request, principal, rule.access, path, deps)
     // A cookie is sent by the browser whoever made the page that asks: only our own pages
     // may change anything with it (the CSRF token is checked once the body is read).
     if (fromCookie && request.method !== 'GET' && request.method !== 'HEAD' && !isOwnOrigin(request, config.http.csrfTrustedOrigins)) {
@@ -156,26 +160,24 @@ function verifiedClaims (request: FastifyRequest): Promise<AccessClaims> {
  * question; this is for counting (rate limits) before that work is done.
  */
 export async function bearerSubject (request: FastifyRequest): Promise<string | undefined> {
-  const header = request.headers.authorization
-  if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) return undefined
-  try {
-    const claims = await verifiedClaims(request)
-    return claims.typ === 'access' && UUID.test(claims.sub) ? claims.sub : undefined
-  } catch {
-    return undefined
-  }
+  const claims = await verifiedClaims(request).catch(() => undefined)
+  return claims?.typ === 'access' && UUID.test(claims.sub) ? claims.sub : undefined
 }
 
-async function authenticate (request: FastifyRequest, db: Db, now: Date): Promise<Principal> {
-  const header = request.headers.authorization
-  if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) {
+function isBearer (header: string | undefined): boolean {
+  return typeof header === 'string' && /^Bearer\s+\S+$/i.test(header)
+}
+
+async function authenticate (request: FastifyRequest, db: Db, now: Date, route: { path: string; action: Action | StaffAction }): Promise<Principal> {
+  const { path, action } = route
+  if (!isBearer(request.headers.authorization)) {
     throw unauthorized('not_authenticated', 'Send an access token: Authorization: Bearer <access>.')
   }
   let claims: AccessClaims
   try {
     claims = await verifiedClaims(request)
   } catch (error) {
-    await recordAuthEvent(db, requestMeta(request), { kind: 'token_rejected', outcome: 'denied', detail: { reason: (error as { code?: string }).code ?? 'invalid' } })
+    await recordAuthEvent(db, requestMeta(request), { kind: 'token_rejected', outcome: 'denied', detail: { reason: rejectionReason(error) } })
     throw unauthorized('invalid_token', 'The access token is invalid or has expired.')
   }
   if (claims.typ !== 'access' || !UUID.test(claims.sid) || !UUID.test(claims.sub) || !UUID.test(claims.tid)) {
@@ -196,10 +198,9 @@ async function authenticate (request: FastifyRequest, db: Db, now: Date): Promis
   if (row === undefined || row.revoked_at !== null || row.expires_at <= now || !row.is_active) {
     throw unauthorized('session_ended', 'The session has ended. Sign in again.')
   }
-  const action = request.routeOptions.config.access
   if (row.role === null || row.membership_active !== true || row.tenant_active !== true) {
-    if (row.is_staff && row.role === null && action !== undefined && STAFF_IN_ANY_TENANT.has(action as Action) && await tenantExists(db, tenantId)) {
-      await recordAuthEvent(db, requestMeta(request), { kind: 'cross_tenant_access', outcome: 'success', userId: row.user_id, tenantId, detail: { as: 'staff', action, path: request.routeOptions.url ?? '' } })
+    if (row.is_staff && row.role === null && STAFF_IN_ANY_TENANT.has(action as Action) && await tenantExists(db, tenantId)) {
+      await recordAuthEvent(db, requestMeta(request), { kind: 'cross_tenant_access', outcome: 'success', userId: row.user_id, tenantId, detail: { as: 'staff', action, path } })
       return { userId: row.user_id, email: row.email, tenantId, role: 'read_only', isStaff: true, sessionId: claims.sid, asStaffOutsider: true }
     }
     // A refused knock is recorded where it concerns someone: in the caller's own tenant
@@ -211,24 +212,30 @@ async function authenticate (request: FastifyRequest, db: Db, now: Date): Promis
       outcome: 'denied',
       userId: row.user_id,
       tenantId: row.is_staff ? tenantId : claims.tid,
-      detail: { path: request.routeOptions.url ?? '', requested_tenant: tenantId },
+      detail: { path, requested_tenant: tenantId },
     })
     throw new AppError(403, 'not_a_member', 'You are not a member of that tenant.', { field: 'headers.x-tenant-id' })
   }
   return { userId: row.user_id, email: row.email, tenantId, role: row.role, isStaff: row.is_staff, sessionId: claims.sid, asStaffOutsider: false }
 }
 
+/** What token_rejected records: @fastify/jwt's error code (every error it throws has one). */
+export function rejectionReason (error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : 'invalid'
+}
+
 async function tenantExists (db: Db, tenantId: string): Promise<boolean> {
   return (await db.selectFrom('tenant').select('id').where('id', '=', tenantId).where('is_active', '=', true).executeTakeFirst()) !== undefined
 }
 
-async function authorize (request: FastifyRequest, principal: Principal, action: Action | StaffAction, deps: { config: Config; db: Db }): Promise<void> {
+async function authorize (request: FastifyRequest, principal: Principal, action: Action | StaffAction, path: string, deps: { config: Config; db: Db }): Promise<void> {
   const staffOnly = (STAFF_ACTIONS as readonly string[]).includes(action)
   const allowed = staffOnly
     ? principal.isStaff
     : principal.asStaffOutsider ? STAFF_IN_ANY_TENANT.has(action as Action) : roleAllows(principal.role, action as Action)
   if (!allowed) {
-    await recordAuthEvent(deps.db, requestMeta(request), { kind: 'permission_denied', outcome: 'denied', userId: principal.userId, tenantId: principal.tenantId, detail: { action, role: principal.role, path: request.routeOptions.url ?? '' } })
+    await recordAuthEvent(deps.db, requestMeta(request), { kind: 'permission_denied', outcome: 'denied', userId: principal.userId, tenantId: principal.tenantId, detail: { action, role: principal.role, path } })
     throw new AppError(403, 'forbidden', `Your role (${principal.role}) does not allow ${action}.`)
   }
   if ((staffOnly || principal.asStaffOutsider) && deps.config.flags.adminIpAllowlist.length > 0 && !deps.config.flags.adminIpAllowlist.includes(request.ip)) {

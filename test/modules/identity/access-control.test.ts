@@ -8,7 +8,7 @@ import { createHmac, randomUUID } from 'node:crypto'
 import Fastify from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../../../src/config.ts'
-import { bearerSubject, derivedKey, installAccessControl, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../src/modules/identity/access-control.ts'
+import { bearerSubject, derivedKey, installAccessControl, rejectionReason, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../src/modules/identity/access-control.ts'
 import { createAccount } from '../../../src/modules/identity/accounts.ts'
 import type { Clock } from '../../../src/platform/clock.ts'
 import type { App } from '../../../src/platform/http/app-instance.ts'
@@ -43,6 +43,8 @@ async function probeApp (t: Test, services: Services, options: ProbeOptions = {}
   app.get('/api/probe/subject/', { config: { public: true } }, async (request) => ({ subject: await bearerSubject(request) ?? null }))
   app.get('/system/probe/', { config: { access: 'system:read' } }, principal)
   app.post('/system/probe/', { config: { access: 'system:write' } }, principal)
+  app.get('/system/console/probe/', { config: { access: 'system:read', credentials: 'console-cookie' } }, principal)
+  app.post('/system/console/probe/', { config: { access: 'system:write', credentials: 'console-cookie' } }, principal)
   t.teardown(() => app.close())
   return app
 }
@@ -100,6 +102,7 @@ t.test('a route without an access rule cannot be added; public and access rules 
   await installAccessControl(app, { config: services.config, db: services.database.db })
   t.throws(() => app.get('/api/naked/', async () => ({})), { message: 'Route GET /api/naked/ has no access rule: set config.access to an action from permissions.ts, or config.public: true.' })
   t.throws(() => app.get('/api/not-public/', { config: { public: false } }, async () => ({})), { message: /has no access rule/ })
+  t.throws(() => app.get('/api/both/', { config: { public: true, access: 'work:read' } }, async () => ({})), { message: 'Route GET /api/both/ is both public and guarded (work:read): choose one.' })
   t.doesNotThrow(() => app.get('/api/open/', { config: { public: true } }, async () => ({})))
   t.doesNotThrow(() => app.get('/api/guarded/', { config: { access: 'work:read' } }, async () => ({})))
 })
@@ -162,9 +165,10 @@ t.test('the bearer token: its header, its signature, its kind and its claims', a
   const afterSigned = await lastEventId(services)
   for (const [name, change] of [['a refresh token', { typ: 'refresh' }], ['no kind', { typ: undefined }], ['sid not a uuid', { sid: `${String(real.sid)}x` }], ['sub not a uuid', { sub: `x${String(real.sub)}` }], ['tid not a uuid', { tid: `${String(real.tid)}0` }]] as const) {
     const answer = await call(`Bearer ${signed(services, { ...real, ...change, jti: randomUUID() })}`)
-    t.match(answer.json(), { status: 401, code: 'invalid_token' }, name)
+    t.match(answer.json(), { status: 401, code: 'invalid_token', detail: 'The access token is invalid or has expired.' }, name)
   }
   t.same(await eventsSince(services, afterSigned), [], 'claims refused after the signature check leave no audit row')
+  t.same([rejectionReason({ code: 'FAST_JWT_EXPIRED' }), rejectionReason(new Error('no code')), rejectionReason({ code: 7 }), rejectionReason(null)], ['FAST_JWT_EXPIRED', 'invalid', 'invalid', 'invalid'], 'the reason recorded is the library\'s code, or "invalid"')
   t.equal((await call(`Bearer ${signed(services, { ...real, jti: randomUUID() })}`)).statusCode, 200, 'the control: the same claims unchanged pass')
 })
 
@@ -230,6 +234,8 @@ t.test('membership: a non-member, an inactive membership and an inactive tenant 
   t.match((await app.inject({ method: 'GET', url: '/api/probe/read/', headers: { ...stranger.headers, 'x-tenant-id': owner.tenantId } })).json(), notMember)
   t.same(await eventsSince(services, before), [{ kind: 'cross_tenant_access', outcome: 'denied', user_id: stranger.id, tenant_id: stranger.tenantId, detail: { path: '/api/probe/read/', requested_tenant: owner.tenantId } }], 'recorded in the stranger\'s own tenant, naming the one asked for')
 
+  t.match((await app.inject({ method: 'POST', url: '/api/probe/admin/', headers: { ...stranger.headers, 'x-tenant-id': owner.tenantId } })).json(), notMember, 'what staff may do in any tenant, a non-staff outsider may not')
+
   await db.updateTable('tenant_membership').set({ is_active: false }).where('user_id', '=', reader.id).execute()
   t.match((await app.inject({ method: 'GET', url: '/api/probe/read/', headers: reader.headers })).json(), notMember, 'an inactive membership')
   await db.updateTable('tenant_membership').set({ is_active: true }).where('user_id', '=', reader.id).execute()
@@ -253,6 +259,11 @@ t.test('staff outside a tenant: only the actions staff may take in any tenant, i
   before = await lastEventId(services)
   t.match((await app.inject({ method: 'GET', url: '/api/probe/read/', headers })).json(), { status: 403, code: 'not_a_member' }, 'staff cannot read a tenant\'s work')
   t.same(await eventsSince(services, before), [{ kind: 'cross_tenant_access', outcome: 'denied', user_id: staff.id, tenant_id: owner.tenantId, detail: { path: '/api/probe/read/', requested_tenant: owner.tenantId } }], 'a staff attempt is recorded in the tenant it concerns')
+
+  // Staff whose own membership of the tenant was ended are not outsiders there: refused.
+  await services.database.db.insertInto('tenant_membership').values({ tenant_id: owner.tenantId, user_id: staff.id, role: 'member', is_active: false }).execute()
+  t.match((await app.inject({ method: 'POST', url: '/api/probe/admin/', headers })).json(), { status: 403, code: 'not_a_member' }, 'a staff member whose membership is inactive')
+  await services.database.db.deleteFrom('tenant_membership').where('tenant_id', '=', owner.tenantId).where('user_id', '=', staff.id).execute()
 
   const nowhere = randomUUID()
   t.match((await app.inject({ method: 'POST', url: '/api/probe/admin/', headers: { ...staff.headers, 'x-tenant-id': nowhere } })).json(), { status: 403, code: 'not_a_member' }, 'not in a tenant that does not exist')
@@ -290,4 +301,56 @@ t.test('the permission matrix, staff-only actions, the admin allowlist and maint
   t.equal((await paused.inject({ method: 'GET', url: '/api/probe/read/', headers: owner.headers })).statusCode, 200, 'reads go on')
   t.equal((await paused.inject({ method: 'HEAD', url: '/api/probe/read/', headers: owner.headers })).statusCode, 200, 'HEAD is a read')
   t.equal((await paused.inject({ method: 'POST', url: '/system/probe/', headers: staff.headers })).statusCode, 200, 'staff still write')
+})
+
+t.test('console routes take the signed console cookie, not a Bearer token, and change nothing unless asked from our own origin', async (t) => {
+  const { services, staff } = await world()
+  const app = await probeApp(t, services)
+  const db = services.database.db
+  const session = await db.insertInto('auth_session').values({ user_id: staff.id, tenant_id: staff.tenantId, client: 'console', expires_at: new Date(Date.now() + 3_600_000) }).returning('id').executeTakeFirstOrThrow()
+  // Signed as @fastify/cookie signs, with the key derived for cookies: value.HMAC-SHA256, base64 without padding.
+  const signature = createHmac('sha256', derivedKey(services.config.secretKey, 'cookie-signing')).update(session.id).digest('base64').replace(/=+$/, '')
+  const cookie = `afterresume_console=${session.id}.${signature}`
+  const url = '/system/console/probe/'
+
+  const read = await app.inject({ method: 'GET', url, headers: { cookie } })
+  t.equal(read.statusCode, 200, read.body)
+  t.match(read.json().principal, { userId: staff.id, sessionId: session.id, isStaff: true })
+  t.equal((await app.inject({ method: 'HEAD', url, headers: { cookie } })).statusCode, 200, 'HEAD needs no origin')
+  t.equal((await app.inject({ method: 'GET', url, headers: { authorization: staff.headers.authorization! } })).statusCode, 401, 'a Bearer token does not open a console route')
+  t.equal((await app.inject({ method: 'GET', url, headers: { cookie: `afterresume_console=${session.id}.${signature.slice(1)}x` } })).statusCode, 401, 'nor a cookie with another signature')
+
+  for (const [origin, what] of [[undefined, 'no Origin'], ['https://evil.example', 'another site']] as const) {
+    const before = await lastEventId(services)
+    const write = await app.inject({ method: 'POST', url, headers: { cookie, ...(origin !== undefined && { origin }) } })
+    t.match(write.json(), { status: 403, code: 'untrusted_origin', field: 'headers.origin', detail: 'Console actions must come from the console\'s own pages (the Origin header did not match).' }, what)
+    t.same(await eventsSince(services, before), [{ kind: 'permission_denied', outcome: 'denied', user_id: staff.id, tenant_id: null, detail: { reason: 'untrusted_origin', origin: origin ?? null, path: url } }], `${what}: audited`)
+  }
+  t.equal((await app.inject({ method: 'POST', url, headers: { cookie, origin: 'http://localhost:80' } })).statusCode, 200, 'from our own origin')
+})
+
+t.test('one signature check per request however many ask, and tokens that live ACCESS_TOKEN_TTL_SECONDS', async (t) => {
+  const { services, owner } = await world()
+  const app: App = Fastify({ genReqId: () => randomUUID() }).withTypeProvider<TypeBoxTypeProvider>()
+  t.teardown(() => app.close())
+  installProblemHandler(app, { exposeErrors: false })
+  let verifications = 0
+  // As the rate limiter does: read the subject before access control runs.
+  app.addHook('onRequest', async (request) => {
+    const verify = request.jwtVerify.bind(request)
+    // @fastify/jwt's promise form calls itself again with a callback: count the outer calls only.
+    request.jwtVerify = ((...args: unknown[]) => {
+      if (typeof args.at(-1) !== 'function') verifications++
+      return (verify as (...a: unknown[]) => unknown)(...args)
+    }) as typeof request.jwtVerify
+    t.equal(await bearerSubject(request), owner.id)
+  })
+  const signer = await installAccessControl(app, { config: services.config, db: services.database.db })
+  app.get('/api/probe/read/', { config: { access: 'work:read' } }, async () => ({}))
+  t.equal((await app.inject({ method: 'GET', url: '/api/probe/read/', headers: owner.headers })).statusCode, 200)
+  t.equal(verifications, 1)
+
+  const claims = claimsOf(signer.sign({ sub: owner.id, tid: owner.tenantId, sid: randomUUID(), typ: 'access', jti: randomUUID() }))
+  t.equal(Number(claims.exp) - Number(claims.iat), services.config.auth.accessTokenTtlSeconds)
+  t.match(claims, { iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE })
 })
