@@ -4,12 +4,13 @@
 // paid-jobs.test.ts runs the same code through a real worker; this is the quick, exact half.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import { sql } from 'kysely'
 import { billingJobCredits } from '../../../src/modules/billing/job-credits.ts'
 import { insertEntry, readBalance } from '../../../src/modules/billing/billing.repository.ts'
 import type { CreditPricing } from '../../../src/modules/billing/pricing.ts'
 import type { Db } from '../../../src/platform/db/database.ts'
 import type { Services } from '../../../src/runtime.ts'
-import { startTestServices } from '../../helpers/services.ts'
+import { eventually, startTestServices } from '../../helpers/services.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
 
 // 10 credits per 1,000 tokens, at least 1 a job: a 1,000-token estimate holds 10.
@@ -119,6 +120,29 @@ t.test('settle: a success is charged its calls, at most its hold, and the rest r
   t.same([await movesOf(db, free), await holdOf(db, free)], [[], undefined], 'a job without a hold is left alone')
   // 100 - 3 - 10 (the greedy job); the failed job's hold came back whole.
   t.same(await readBalance(db, tenantId), { available: 87, reserved: 0 })
+})
+
+t.test('two settles of one job at once: the second waits for the first and finds the hold settled', async (t) => {
+  const { database: { db }, jobs } = await services()
+  const credits = billingJobCredits(db, PRICING)
+  const tenantId = await tenantWith(db, 100)
+  const { job } = await jobs.enqueue(db, { type: 'system.echo', tenantId, payload: {}, runAt: new Date(Date.now() + 86_400_000) })
+  t.equal(await credits.reserve({ jobId: job.id, tenantId, type: 'test.paid', estimatedTokens: 1000 }), undefined)
+  await useTokens(db, tenantId, job.id, 300)
+
+  let second: Promise<void> | undefined
+  await db.transaction().execute(async (trx) => {
+    await credits.settle(trx, { jobId: job.id, tenantId }, 'success')
+    // A sweep (or a late failure) settles the same job while the success is uncommitted.
+    second = db.transaction().execute((other) => credits.settle(other, { jobId: job.id, tenantId }, 'ended'))
+    await eventually(async () => {
+      const { rows } = await sql<{ waiting: number }>`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db)
+      return rows[0]!.waiting > 0 ? true : undefined
+    }, 10_000, 'the second settle to wait for the first')
+  })
+  await second
+  t.same((await movesOf(db, job.id)).map((m) => [m.kind, m.amount]), [['reserve', 10], ['capture', 3], ['release', 7]])
+  t.same(await holdOf(db, job.id), { amount: 10, captured: 3, settled: true }, 'the hold says what was captured')
 })
 
 t.test('releaseAbandoned settles the holds of ended or vanished jobs (a success is charged), leaves running ones, and counts what it settled', async (t) => {
