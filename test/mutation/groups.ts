@@ -79,6 +79,6 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
   },
   'stripe-webhook': {
     file: 'src/modules/billing/webhook.service.ts',
-    tests: ['test/modules/billing/billing.routes.test.ts', 'test/modules/billing/ledger.property.test.ts'],
+    tests: ['test/modules/billing/webhook.service.test.ts', 'test/modules/billing/billing.routes.test.ts', 'test/modules/billing/ledger.property.test.ts'],
   },
 }

@@ -1,0 +1,133 @@
+// receiveStripeEvent called directly with verified events: what each field it trusts may
+// hold (credits, plan, tenant id), every outcome in the words stored on the event, and
+// the ledger rows it writes. billing.routes.test.ts covers the signed HTTP webhook.
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import type Stripe from 'stripe'
+import { readBalance } from '../../../src/modules/billing/billing.repository.ts'
+import { receiveStripeEvent, type WebhookAnswer } from '../../../src/modules/billing/webhook.service.ts'
+import type { Db } from '../../../src/platform/db/database.ts'
+import type { Services } from '../../../src/runtime.ts'
+import { startTestServices } from '../../helpers/services.ts'
+import { chargeRefunded, checkoutCompleted, invoicePaid } from '../../helpers/stripe.ts'
+import { insertTenant } from '../../helpers/tenants.ts'
+
+let shared: Promise<Services> | undefined
+// One database for the file; every subtest has tenants and Stripe ids of its own.
+const services = (): Promise<Services> => (shared ??= startTestServices(t))
+
+function deliver (db: Db, event: object): Promise<WebhookAnswer> {
+  return receiveStripeEvent(db, event as Stripe.Event, JSON.stringify(event))
+}
+const unique = (prefix: string): string => `${prefix}_${randomUUID().slice(0, 8)}`
+
+async function planOf (db: Db, tenantId: string): Promise<string | null> {
+  return (await db.selectFrom('tenant').select('billing_plan').where('id', '=', tenantId).executeTakeFirstOrThrow()).billing_plan
+}
+
+t.test('checkout: metadata.credits is a whole positive number of at most nine digits, or nothing is granted', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const noCredits = 'ignored: the session carries no metadata.credits'
+  for (const credits of ['0', '-5', '1.5', '10x', ' 5', '', '1234567890']) {
+    const answer = await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits }))
+    t.same(answer, { received: true, duplicate: false, outcome: noCredits }, `credits "${credits}"`)
+  }
+  t.same(await readBalance(db, tenantId), { available: 0, reserved: 0 })
+  t.equal((await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: '123456789' }))).outcome, 'granted 123456789 credits', 'nine digits')
+  t.equal((await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: '1', paymentStatus: 'no_payment_required' }))).outcome, 'granted 1 credits', 'a free checkout grants as a paid one')
+  t.same(await readBalance(db, tenantId), { available: 123456790, reserved: 0 })
+})
+
+t.test('checkout: client_reference_id must be the id of a tenant of this server, in any letter case', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const stranger = 'ignored: client_reference_id names no tenant of this server'
+  for (const reference of ['acme', randomUUID(), `${tenantId}0`, `x${tenantId}`]) {
+    const answer = await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId: reference, credits: 5 }))
+    t.equal(answer.outcome, stranger, reference)
+  }
+  const customer = unique('cus')
+  const upper = await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId: tenantId.toUpperCase(), credits: 5, customer }))
+  t.equal(upper.outcome, 'granted 5 credits')
+  t.same(await readBalance(db, tenantId), { available: 5, reserved: 0 })
+  const kept = await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', tenantId).executeTakeFirstOrThrow()
+  t.equal(kept.stripe_customer_id, customer, 'the customer is kept for the portal')
+})
+
+t.test('subscriptions: the plan name is kept when it is a plain lower-case name; invoices find the tenant by metadata or customer', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const customer = unique('cus')
+  const started = (plan?: string) => deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 100, mode: 'subscription', customer, ...(plan !== undefined && { plan }) }))
+  t.equal((await started()).outcome, 'subscription started; each paid invoice grants its credits', 'no plan named')
+  t.equal(await planOf(db, tenantId), null)
+  for (const plan of ['Team', '-team', 'team plan', 'a'.repeat(65)]) {
+    t.equal((await started(plan)).outcome, 'subscription started; each paid invoice grants its credits', `plan "${plan}" is not a plan name`)
+    t.equal(await planOf(db, tenantId), null)
+  }
+  for (const plan of ['t', 'team-2_x', `a${'b'.repeat(63)}`]) {
+    t.equal((await started(plan)).outcome, `subscription started (plan ${plan}); each paid invoice grants its credits`)
+    t.equal(await planOf(db, tenantId), plan)
+  }
+  t.same(await readBalance(db, tenantId), { available: 0, reserved: 0 }, 'the session itself grants nothing')
+
+  const invoice = unique('in')
+  t.equal((await deliver(db, invoicePaid(unique('evt'), { id: invoice, tenantId, credits: 100, customer, plan: 'pro' }))).outcome, 'granted 100 credits')
+  t.equal(await planOf(db, tenantId), 'pro', 'the invoice\'s plan is kept')
+  const row = await db.selectFrom('credit_entry').select(['kind', 'amount', 'reason', 'idempotency_key', 'stripe_object', 'payment_intent']).where('stripe_object', '=', invoice).executeTakeFirstOrThrow()
+  t.same({ ...row, amount: Number(row.amount) }, { kind: 'purchase', amount: 100, reason: 'Stripe invoice for plan pro', idempotency_key: `purchase:${invoice}`, stripe_object: invoice, payment_intent: `pi_for_${invoice}` })
+  const byCustomer = unique('in')
+  t.equal((await deliver(db, invoicePaid(unique('evt'), { id: byCustomer, credits: 7, customer }))).outcome, 'granted 7 credits', 'no tenant in the metadata: the customer names it')
+  const plainReason = await db.selectFrom('credit_entry').select('reason').where('stripe_object', '=', byCustomer).executeTakeFirstOrThrow()
+  t.equal(plainReason.reason, 'Stripe invoice')
+  t.equal((await deliver(db, invoicePaid(unique('evt'), { id: unique('in'), credits: 7, customer: unique('cus') }))).outcome, 'ignored: neither the subscription\'s metadata.tenant_id nor the customer names a tenant of this server')
+  t.same(await readBalance(db, tenantId), { available: 107, reserved: 0 })
+
+  const ended = await deliver(db, { id: unique('evt'), object: 'event', created: 1_796_000_100, livemode: false, type: 'customer.subscription.deleted', data: { object: { id: unique('sub'), object: 'subscription', customer, metadata: {} } } })
+  t.same([ended.outcome, await planOf(db, tenantId)], ['subscription ended; plan cleared (credits already granted stay)', null], 'found by customer')
+  const nobody = await deliver(db, { id: unique('evt'), object: 'event', created: 1_796_000_100, livemode: false, type: 'customer.subscription.deleted', data: { object: { id: unique('sub'), object: 'subscription', customer: unique('cus'), metadata: {} } } })
+  t.equal(nobody.outcome, 'ignored: the subscription names no tenant of this server')
+})
+
+t.test('refunds: the refunded share of the purchase, rounded down, taken once per refund state', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const intent = unique('pi')
+  t.equal((await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 100, paymentIntent: intent }))).outcome, 'granted 100 credits')
+  const charge = unique('ch')
+  const refund = (refunded: number, amount = 3000) => deliver(db, chargeRefunded(unique('evt'), { id: charge, paymentIntent: intent, amount, refunded }))
+  t.equal((await refund(1000)).outcome, 'reversed 33 credits', 'a third of 100, rounded down')
+  t.equal((await refund(1000)).outcome, 'nothing more to reverse (33 credits already reversed)')
+  t.equal((await refund(4000)).outcome, 'reversed 67 credits', 'more than the charge is the whole purchase')
+  t.same(await readBalance(db, tenantId), { available: 0, reserved: 0 })
+
+  const free = unique('pi')
+  await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 40, paymentIntent: free }))
+  t.equal((await deliver(db, chargeRefunded(unique('evt'), { id: unique('ch'), paymentIntent: free, amount: 0, refunded: 0 }))).outcome, 'reversed 40 credits', 'a charge of 0 refunded is the whole purchase')
+  const noIntent = { ...chargeRefunded(unique('evt'), { id: unique('ch'), paymentIntent: 'x', amount: 100, refunded: 100 }) } as { data: { object: { payment_intent: string | null } } }
+  noIntent.data.object.payment_intent = null
+  t.equal((await deliver(db, noIntent)).outcome, 'ignored: the charge has no PaymentIntent, so no purchase of credits to reverse')
+  const reasons = await db.selectFrom('credit_entry').select(['amount', 'reason', 'idempotency_key', 'stripe_object']).where('tenant_id', '=', tenantId).where('kind', '=', 'refund').orderBy('id').execute()
+  t.same(reasons.map((r) => [Number(r.amount), r.reason, r.idempotency_key]), [
+    [33, 'Stripe refund of 1000 of 3000 usd', `refund:${charge}:1000`],
+    [67, 'Stripe refund of 4000 of 3000 usd', `refund:${charge}:4000`],
+    [40, 'Stripe refund of 0 of 0 usd', reasons[2]!.idempotency_key],
+  ])
+})
+
+t.test('an event is applied once: a replay is a duplicate with its first outcome; a waiting refund is applied when its purchase comes', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const intent = unique('pi')
+  const refund = chargeRefunded(unique('evt'), { id: unique('ch'), paymentIntent: intent, amount: 1000, refunded: 1000 })
+  t.same(await deliver(db, refund), { received: true, duplicate: false, outcome: `waiting: no purchase paid by ${intent} has arrived yet` })
+  t.same(await deliver(db, refund), { received: true, duplicate: true, outcome: `waiting: no purchase paid by ${intent} has arrived yet` }, 'still waiting, and said to be a repeat')
+  const purchase = checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 10, paymentIntent: intent })
+  t.same(await deliver(db, purchase), { received: true, duplicate: false, outcome: 'granted 10 credits' })
+  t.same(await deliver(db, purchase), { received: true, duplicate: true, outcome: 'granted 10 credits' })
+  t.same(await readBalance(db, tenantId), { available: 0, reserved: 0 }, 'the waiting refund took the purchase back')
+  const stored = await db.selectFrom('stripe_event').select(['tenant_id', 'outcome', 'processed_at']).where('id', '=', (refund as { id: string }).id).executeTakeFirstOrThrow()
+  t.same([stored.tenant_id, stored.outcome, stored.processed_at !== null], [tenantId, 'reversed 10 credits', true])
+  t.same(await deliver(db, refund), { received: true, duplicate: true, outcome: 'reversed 10 credits' }, 'once applied, a replay does nothing')
+})
