@@ -65,7 +65,9 @@ const results: Tally[] = []
 let failed = false
 try {
   await buildTemplate(cluster.adminUrl, template, TEST_SECRET_KEY)
-  const env = { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? `${ROOT}node_modules/.cache/afterresume-compile`, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template }
+  // The property tests run 10 histories per mutant (their own defaults are 40 and 80): a mutant of
+  // the ledgers is found by the focused tests first; PROPERTY_RUNS overrides.
+  const env = { ...process.env, PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '10', NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? `${ROOT}node_modules/.cache/afterresume-compile`, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template }
   for (const name of names) {
     const group = MUTATION_GROUPS[name]!
     process.stdout.write(`\n# mutation group ${name}: ${group.file} against ${group.tests.join(' ')}\n`)
