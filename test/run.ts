@@ -3,6 +3,7 @@
 // (`npm test -- test/platform/jobs/cancel.test.ts`), then clean up. One run's cluster
 // and template are its own, so several runs on one machine cannot disturb each other.
 import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startCluster } from './setup/cluster.ts'
 import { buildTemplate, dropTemplate } from './helpers/database.ts'
@@ -16,10 +17,15 @@ try {
   await buildTemplate(cluster.adminUrl, template, TEST_SECRET_KEY)
   process.stdout.write(`# test database ready (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}) in ${Math.round(performance.now() - started)} ms\n`)
   const tapBin = fileURLToPath(new URL('../node_modules/tap/dist/esm/run.mjs', import.meta.url))
+  // Every Node process of the run (tap, each test file, each program a test spawns) loads
+  // the same few hundred TypeScript modules; one shared compile cache strips and compiles
+  // each once instead of in every process (about a third of each start-up). Node keys the
+  // cache by content, so an edited file is simply compiled again.
+  const compileCache = process.env.NODE_COMPILE_CACHE ?? join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.cache', 'afterresume-compile')
   code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, [tapBin, ...process.argv.slice(2)], {
       stdio: 'inherit',
-      env: { ...process.env, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template },
+      env: { ...process.env, NODE_COMPILE_CACHE: compileCache, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template },
     })
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)))
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal))
