@@ -43,8 +43,8 @@ export interface EnqueueDeps {
   boss: PgBoss
   registry: JobRegistry
   metrics: JobMetrics
-  /** Asked before paid work a person asks for is queued; absent: nothing is paid. */
-  credits?: JobCredits
+  /** Asked before paid work a person asks for is queued (FREE_OF_CHARGE when billing is off). */
+  credits: JobCredits
 }
 
 export async function enqueue (deps: EnqueueDeps, executor: Executor, input: EnqueueInput): Promise<EnqueueResult> {
@@ -88,7 +88,7 @@ export async function enqueueMany (deps: EnqueueDeps, executor: Executor, type: 
       // Like the quota, only work a person asks for is refused up front (402): a save's
       // automatic analysis or a schedule is refused, if at all, when its job runs.
       const paid = jobType.options.credits
-      if (paid !== undefined && deps.credits !== undefined) {
+      if (paid !== undefined) {
         const shortfall = await deps.credits.shortfall(trx, { tenantId, type, estimatedTokens: paid.estimatedTokens, count: adding })
         if (shortfall !== undefined) throw new InsufficientCreditsError(shortfall)
       }

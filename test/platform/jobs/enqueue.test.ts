@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { sql } from 'kysely'
-import { enqueueMany } from '../../../src/platform/jobs/enqueue.ts'
 import { ValidationError } from '../../../src/platform/errors.ts'
 import type { Services } from '../../../src/runtime.ts'
 import { startTestServices } from '../../helpers/services.ts'
@@ -40,17 +39,16 @@ t.test('bad input is refused with the field named, and nothing is written', asyn
   for (const [input, what] of [[{ idempotencyKey: 'k'.repeat(200) }, 'a key of 200 characters'], [{ maxRetries: 0 }, 'no retries'], [{ maxRetries: 50 }, '50 retries']] as const) {
     t.equal((await jobs.enqueue(db, { type: 'system.echo', tenantId, ...input })).created, true, what)
   }
-  t.same(await enqueueMany({ boss: jobs.boss, registry: jobs.registry, metrics: jobs.metrics }, db, 'system.echo', []), [], 'nothing asked, nothing written')
+  t.same(await jobs.enqueueMany(db, 'system.echo', []), [], 'nothing asked, nothing written')
 })
 
 t.test('the row, its "job queued" event and its pg-boss message say the same thing', async (t) => {
   const { jobs, database: { db } } = await services()
   const tenantId = await insertTenant(db)
-  const userId = null
   const runAt = new Date(Date.now() + 3_600_000)
   const traceId = randomUUID()
   const parent = await jobs.enqueue(db, { type: 'system.echo', tenantId, runAt })
-  const { job, created } = await jobs.enqueue(db, { type: 'system.echo', tenantId, userId, payload: { hello: 'x' }, trigger: 'schedule', parentJobId: parent.job.id, traceId, runAt, maxRetries: 2 })
+  const { job, created } = await jobs.enqueue(db, { type: 'system.echo', tenantId, userId: null, payload: { hello: 'x' }, trigger: 'schedule', parentJobId: parent.job.id, traceId, runAt, maxRetries: 2 })
   t.equal(created, true)
   t.match(job, { type: 'system.echo', tenant_id: tenantId, user_id: null, trigger: 'schedule', payload: { hello: 'x' }, max_retries: 2, parent_job_id: parent.job.id, trace_id: traceId, status: 'queued', idempotency_key: null })
   t.equal(job.scheduled_for?.toISOString(), runAt.toISOString())
@@ -58,6 +56,14 @@ t.test('the row, its "job queued" event and its pg-boss message say the same thi
   t.same(event, { source: 'system', message: 'job queued', level: 'info', trace_id: traceId, data: { type: 'system.echo', trigger: 'schedule', max_retries: 2, scheduled_for: runAt.toISOString(), parent_job_id: parent.job.id } })
   const message = await sql<{ name: string; data: unknown; retry_limit: number; start_after: Date }>`SELECT name, data, retry_limit, start_after FROM pgboss.job WHERE id = ${job.id}`.execute(db)
   t.same(message.rows.map((m) => [m.name, m.data, m.retry_limit, m.start_after.toISOString()]), [['system.echo', { tenantId }, 2, runAt.toISOString()]])
+
+  // Who asked and which schedule made it are kept; an explicit null parent is no parent.
+  const { id: userId } = await db.insertInto('app_user').values({ email: `enqueue-${randomUUID()}@example.test`, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()
+  const { id: scheduleId } = await db.insertInto('schedule').values({ name: `s-${randomUUID()}`, job_type: 'system.echo', cron: '0 3 * * *' }).returning('id').executeTakeFirstOrThrow()
+  const owned = await jobs.enqueue(db, { type: 'system.echo', tenantId, userId, scheduleId, parentJobId: null, trigger: 'schedule' })
+  t.match(owned.job, { user_id: userId, schedule_id: scheduleId, parent_job_id: null })
+  const ownedEvent = await db.selectFrom('event').select('data').where('job_id', '=', owned.job.id).executeTakeFirstOrThrow()
+  t.same(ownedEvent.data, { type: 'system.echo', trigger: 'schedule', max_retries: owned.job.max_retries })
 
   // The defaults: an API job, the type's retries, a new correlation id, to run now.
   const plain = await jobs.enqueue(db, { type: 'system.echo', tenantId })
@@ -85,7 +91,7 @@ t.test('a repeated idempotency key returns the first job; the key is per tenant,
   t.same([platformFirst.created, platformAgain.created, platformAgain.job.id], [true, false, platformFirst.job.id])
 
   // In one call: a new key and a repeated one.
-  const both = await enqueueMany({ boss: jobs.boss, registry: jobs.registry, metrics: jobs.metrics }, db, 'system.echo', [{ tenantId, idempotencyKey: key }, { tenantId, idempotencyKey: `${key}-b` }])
+  const both = await jobs.enqueueMany(db, 'system.echo', [{ tenantId, idempotencyKey: key }, { tenantId, idempotencyKey: `${key}-b` }])
   t.same(both.map((r) => [r.created, r.job.id === first.job.id]), [[false, true], [true, false]])
 })
 
@@ -102,7 +108,7 @@ t.test('only what a person asks for (api, retry) counts against the quota, per t
     t.equal((await jobs.enqueue(db, { type: 'system.echo', tenantId, runAt: later, trigger })).created, true, `a ${trigger} job is not refused`)
   }
   const other = await insertTenant(db)
-  await t.rejects(enqueueMany({ boss: jobs.boss, registry: jobs.registry, metrics: jobs.metrics }, db, 'system.echo', [{ tenantId: other, runAt: later }, { tenantId, runAt: later }]), { status: 429, code: 'quota_exceeded' }, 'a batch with one tenant over its quota')
+  await t.rejects(jobs.enqueueMany(db, 'system.echo', [{ tenantId: other, runAt: later }, { tenantId, runAt: later }]), { status: 429, code: 'quota_exceeded' }, 'a batch with one tenant over its quota')
   t.same(await counts(db, other), { jobs: 0, events: 0, messages: 0 }, 'is refused whole')
-  t.equal((await enqueueMany({ boss: jobs.boss, registry: jobs.registry, metrics: jobs.metrics }, db, 'system.echo', [{ runAt: later }, { runAt: later }])).length, 2, 'tenant-less jobs have no quota')
+  t.equal((await jobs.enqueueMany(db, 'system.echo', [{ runAt: later }, { runAt: later }])).length, 2, 'tenant-less jobs have no quota')
 })
