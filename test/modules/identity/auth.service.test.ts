@@ -43,9 +43,18 @@ async function auditOf (db: Db, where: { email?: string; userId?: string }): Pro
   return query.execute()
 }
 
+/** The error a promise rejects with (it must reject). */
+async function failure (promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(() => { throw new Error('expected a rejection') }, (error: unknown) => error)
+}
+function refusal (error: unknown): Record<string, unknown> {
+  const { name, status, code, message, headers } = error as Record<string, unknown>
+  return { name, status, code, message, headers }
+}
+
 t.test('login: each refusal is the same answer to the caller and a different reason in the audit log', async (t) => {
   const { db, auth } = await setup()
-  const wrong = { status: 401, code: 'invalid_credentials', message: 'E-mail or password is incorrect.' }
+  const wrong = { name: 'AuthError', status: 401, code: 'invalid_credentials', message: 'E-mail or password is incorrect.' }
 
   const nobody = `nobody-${randomUUID()}@example.test`
   await t.rejects(auth.login({ email: nobody, password: PASSWORD, client: 'script' }, META), wrong)
@@ -73,6 +82,9 @@ t.test('login: a session and tokens dated by the clock, the e-mail normalised, t
   await db.insertInto('tenant_membership').values({ tenant_id: owner.tenantId, user_id: alice.id, role: 'member', created_at: new Date('2020-01-01') }).execute()
 
   const issued = await auth.login({ email: `  ${alice.email.toUpperCase()} `, password: PASSWORD, client: 'browser' }, META)
+  const long = await auth.login({ email: owner.email, password: PASSWORD, client: 'script' }, { ...META, userAgent: 'u'.repeat(600) })
+  const longRow = await db.selectFrom('auth_session').select('user_agent').where('id', '=', long.session_id).executeTakeFirstOrThrow()
+  t.equal(longRow.user_agent, 'u'.repeat(500), 'a user agent is kept to 500 characters')
   const email = alice.email.toLowerCase()
   t.same(issued.user, { id: alice.id, email, display_name: 'Ada', is_staff: false, tenant_id: alice.tenantId, role: 'owner' })
   t.equal(issued.expires_in, 600)
@@ -107,12 +119,13 @@ t.test('login lockout: five failed checks per e-mail and window; the sixth is re
   for (let i = 0; i < 4; i++) await t.rejects(fail(), { code: 'invalid_credentials' })
   await auth.login({ email: alice.email, password: PASSWORD, client: 'script' }, META)
   for (let i = 0; i < 5; i++) await t.rejects(fail(), { code: 'invalid_credentials' }, `failure ${i + 1} after the success`)
-  const locked = { status: 429, code: 'too_many_attempts', message: 'Too many failed sign-in attempts for this e-mail. Try again later.', headers: { 'Retry-After': '900' } }
-  await t.rejects(fail(), locked)
+  // Compared whole (t.same): t.match would take '900000' as matching '900'.
+  const locked = (retryAfter: string) => ({ name: 'AuthError', status: 429, code: 'too_many_attempts', message: 'Too many failed sign-in attempts for this e-mail. Try again later.', headers: { 'Retry-After': retryAfter } })
+  t.same(refusal(await failure(fail())), locked('900'))
   clock.advance(899_000)
-  await t.rejects(auth.login({ email: alice.email, password: PASSWORD, client: 'script' }, META), { ...locked, headers: { 'Retry-After': '1' } }, 'even the right password, until the window ends')
+  t.same(refusal(await failure(auth.login({ email: alice.email, password: PASSWORD, client: 'script' }, META))), locked('1'), 'even the right password, until the window ends')
   const denied = (await auditOf(db, { email: alice.email })).filter((e) => e.outcome === 'denied')
-  t.same(denied.map((e) => e.detail), [{ reason: 'too_many_failures' }, { reason: 'too_many_failures' }])
+  t.same(denied.map((e) => [e.kind, e.detail]), [['login', { reason: 'too_many_failures' }], ['login', { reason: 'too_many_failures' }]])
   clock.advance(1_000)
   t.equal((await auth.login({ email: alice.email, password: PASSWORD, client: 'script' }, META)).user.id, alice.id, 'a new window')
 })
@@ -166,6 +179,10 @@ t.test('refresh: rotation, the race grace, reuse, and every way a session ends',
     await db.updateTable('app_user').set({ is_active: true }).where('id', '=', alice.id).execute()
     await db.updateTable('tenant_membership').set({ is_active: true }).where('user_id', '=', alice.id).execute()
   }
+  // A membership removed altogether, likewise.
+  const removed = await auth.login({ email: alice.email, password: PASSWORD, client: 'script' }, META)
+  await db.deleteFrom('tenant_membership').where('user_id', '=', alice.id).execute()
+  await t.rejects(auth.refresh(removed.refresh, META), ended, 'a removed membership')
 })
 
 t.test('logout ends the session named by its refresh token or its id, audited; an unknown one is nothing', async (t) => {
@@ -176,13 +193,22 @@ t.test('logout ends the session named by its refresh token or its id, audited; a
   const kept = await auth.login({ email: alice.email, password: PASSWORD, client: 'script' }, META)
   await auth.logout({ refreshToken: byToken.refresh }, META)
   await auth.logout({ sessionId: byId.session_id }, META)
+  const named = await auth.login({ email: alice.email, password: PASSWORD, client: 'script' }, META)
+  const other = await auth.login({ email: alice.email, password: PASSWORD, client: 'script' }, META)
+  const before = await db.selectFrom('auth_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()
   await auth.logout({ refreshToken: 'unknown' }, META)
   await auth.logout({}, META)
+  const after = await db.selectFrom('auth_event').select((eb) => eb.fn.count<string>('id').as('n')).where('id', '>', before.id ?? 0).executeTakeFirstOrThrow()
+  t.equal(Number(after.n), 0, 'an unknown session: nothing ended, nothing audited')
+  // Both named: the session id (the access token's) is the one ended.
+  await auth.logout({ sessionId: named.session_id, refreshToken: other.refresh }, META)
+  await auth.logout({ sessionId: other.session_id }, META)
   const sessions = await db.selectFrom('auth_session').select(['id', 'revoked_at', 'revoked_reason']).where('user_id', '=', alice.id).execute()
   const state = Object.fromEntries(sessions.map((s) => [s.id, [s.revoked_at?.toISOString() ?? null, s.revoked_reason]]))
-  t.same(state, { [byToken.session_id]: [clock.now().toISOString(), 'logout'], [byId.session_id]: [clock.now().toISOString(), 'logout'], [kept.session_id]: [null, null] })
+  const ended = [clock.now().toISOString(), 'logout']
+  t.same(state, { [byToken.session_id]: ended, [byId.session_id]: ended, [kept.session_id]: [null, null], [named.session_id]: ended, [other.session_id]: ended })
   const logouts = (await auditOf(db, { userId: alice.id })).filter((e) => e.kind === 'logout')
-  t.same(logouts.map((e) => [e.tenant_id, e.detail]), [[alice.tenantId, { session_id: byToken.session_id }], [alice.tenantId, { session_id: byId.session_id }]])
+  t.same(logouts.map((e) => [e.tenant_id, e.detail]), [byToken, byId, named, other].map((s) => [alice.tenantId, { session_id: s.session_id }]), 'in order: the named session before the other')
 })
 
 t.test('changePassword: the current one is checked (and counted), the new one meets the policy, other sessions end', async (t) => {
@@ -202,6 +228,10 @@ t.test('changePassword: the current one is checked (and counted), the new one me
   t.same(changes.map((e) => [e.outcome, e.detail]), [['failure', { reason: 'wrong_current_password' }], ['success', { other_sessions: 'revoked' }]])
 
   for (let i = 0; i < 5; i++) await t.rejects(change('not the password at all', 'x'), { field: 'current_password', message: 'The current password is incorrect.' })
-  await t.rejects(change('another quite long passphrase 7'), { status: 429, code: 'too_many_attempts', message: 'Too many wrong current passwords. Try again later.', headers: { 'Retry-After': '900' } })
+  // Counted per user: another user's checks are their own.
+  const bob = await account(db)
+  const bobs = await auth.login({ email: bob.email, password: PASSWORD, client: 'script' }, META)
+  await auth.changePassword({ userId: bob.id, sessionId: bobs.session_id, currentPassword: PASSWORD, newPassword: 'yet another long passphrase 9' }, META)
+  t.same(refusal(await failure(change('another quite long passphrase 7'))), { name: 'AuthError', status: 429, code: 'too_many_attempts', message: 'Too many wrong current passwords. Try again later.', headers: { 'Retry-After': '900' } })
   t.match((await auditOf(db, { userId: alice.id })).at(-1), { kind: 'password_change', outcome: 'denied', detail: { reason: 'too_many_failures' } })
 })
