@@ -160,6 +160,9 @@ function verifiedClaims (request: FastifyRequest): Promise<AccessClaims> {
  * question; this is for counting (rate limits) before that work is done.
  */
 export async function bearerSubject (request: FastifyRequest): Promise<string | undefined> {
+  // The rate limiter asks on every request: one without a Bearer token is answered here,
+  // without jwtVerify building an error for it (a mutant dropping this test is equivalent).
+  if (!isBearer(request.headers.authorization)) return undefined
   const claims = await verifiedClaims(request).catch(() => undefined)
   return claims?.typ === 'access' && UUID.test(claims.sub) ? claims.sub : undefined
 }
