@@ -4,6 +4,7 @@
 // CREDITS_PER_1K_TOKENS=1: worklog.analyze holds 6 credits (6,000 tokens estimated),
 // test.paid holds 5 (5,000), and a call of 1,500 tokens costs 2 (1.5, rounded up).
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
@@ -31,15 +32,10 @@ const ANALYSIS = { summary: 'Tuned the reporting queries.', suggestedWorkType: '
 /** A paid job type of the test's own: one model call per attempt, then fail, wait or finish as told. */
 function paidWorkflow (provider: LlmProvider) {
   return async (ctx: ExecutionContext, payload: Record<string, unknown>) => {
-    await llmForJob(ctx, provider).complete({ purpose: 'test.paid', system: 'Say ok.', user: 'ok?', maxTokens: 100 })
+    await llmForJob(ctx, provider).complete({ purpose: 'test.paid', system: 'Say ok.', user: 'ok?', maxTokens: 100, signal: ctx.signal })
     if (ctx.attempt <= Number(payload.fail_attempts ?? 0)) throw new Error(`attempt ${ctx.attempt} fails on purpose`)
-    if (payload.wait === true) {
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, 15_000)
-        ctx.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(undefined) }, { once: true })
-      })
-      ctx.signal.throwIfAborted()
-    }
+    // The timer takes the signal, so an abort that came during the model call ends it at once.
+    if (payload.wait === true) await sleep(15_000, undefined, { signal: ctx.signal }).catch(() => ctx.signal.throwIfAborted())
     return { attempt: ctx.attempt }
   }
 }

@@ -2,6 +2,7 @@
 // pg-boss ends it (retried while retries remain, then failed), and our row and timeline
 // follow. The workflow here outlives a 1-second expiry by waiting for its abort signal
 // (bounded, so a missing abort fails the test instead of hanging it).
+import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { Type } from 'typebox'
 import type { ExecutionContext } from '../../../src/platform/jobs/context.ts'
@@ -17,10 +18,7 @@ const EXPIRED = 'This operation was aborted'
 function slowWorkflow (seen: Array<{ attempt: number; aborted: boolean }>) {
   return async (ctx: ExecutionContext, payload: Record<string, unknown>) => {
     if (ctx.attempt > Number(payload.slow_attempts)) return { attempt: ctx.attempt }
-    const aborted = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), NEVER_FASTER_THAN_MS)
-      ctx.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(true) }, { once: true })
-    })
+    const aborted = await sleep(NEVER_FASTER_THAN_MS, false, { signal: ctx.signal }).catch(() => true)
     seen.push({ attempt: ctx.attempt, aborted })
     return { attempt: ctx.attempt, outlived: true }
   }
