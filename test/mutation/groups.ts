@@ -62,7 +62,7 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
       { from: 'async #settleCredits (', to: '#context (' },
       { from: 'async #recordSuccesses (', to: 'class SettleQueue' },
     ],
-    tests: ['test/platform/jobs/lifecycle.test.ts', 'test/platform/jobs/cancel.test.ts', 'test/platform/jobs/permissions.test.ts', 'test/platform/jobs/retries.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
+    tests: ['test/platform/jobs/runner.test.ts', 'test/platform/jobs/lifecycle.test.ts', 'test/platform/jobs/cancel.test.ts', 'test/platform/jobs/permissions.test.ts', 'test/platform/jobs/retries.test.ts', 'test/modules/billing/paid-jobs.test.ts'],
   },
   // The XP ledger's writes: the locked user state, XP events and the persisted plan/streak.
   'xp-ledger': {
