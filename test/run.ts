@@ -6,8 +6,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startCluster } from './setup/cluster.ts'
-import { buildTemplate, dropTemplate } from './helpers/database.ts'
-import { TEST_SECRET_KEY } from './helpers/services.ts'
+import { buildTemplate, dropTemplate, TEST_SECRET_KEY } from './helpers/database.ts'
 
 const started = performance.now()
 const cluster = await startCluster()

@@ -5,6 +5,12 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { migrate } from '../../src/platform/db/migrate.ts'
 
+/**
+ * Every test process derives the same database app-role password from this key. Here, not
+ * in services.ts, so test/run.ts gets it without loading the whole service.
+ */
+export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789'
+
 export function withDatabase (url: string, database: string): string {
   const parsed = new URL(url)
   parsed.pathname = `/${database}`

@@ -10,7 +10,7 @@ import type { App } from '../../src/platform/http/app-instance.ts'
 import type { JobRegistry } from '../../src/platform/jobs/registry.ts'
 import { createLogger, type Logger } from '../../src/platform/observability/logger.ts'
 import { appDeps, readinessChecks, startServices, type Services } from '../../src/runtime.ts'
-import { cloneTemplate } from './database.ts'
+import { cloneTemplate, TEST_SECRET_KEY } from './database.ts'
 
 interface Tap { teardown(fn: () => Promise<void> | void): void }
 
@@ -24,8 +24,7 @@ export interface TestServicesOptions {
   clock?: Clock
 }
 
-/** Every test process derives the same database app-role password from this key. */
-export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789'
+export { TEST_SECRET_KEY } from './database.ts'
 
 export function testConfig (url: string, env: Record<string, string> = {}): Config {
   return loadConfig({
