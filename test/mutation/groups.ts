@@ -71,7 +71,7 @@ export const MUTATION_GROUPS: Readonly<Record<string, MutationGroup>> = {
       { from: 'export async function lockUserState', to: 'export async function loadRewardConfig' },
       { from: 'export interface LedgerRow' },
     ],
-    tests: ['test/modules/gamification/rewards.test.ts', 'test/modules/gamification/ledger.property.test.ts'],
+    tests: ['test/modules/gamification/gamification.repository.test.ts', 'test/modules/gamification/rewards.test.ts', 'test/modules/gamification/ledger.property.test.ts'],
   },
   credits: {
     file: 'src/modules/billing/job-credits.ts',

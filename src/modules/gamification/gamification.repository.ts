@@ -301,7 +301,7 @@ export async function persistPlan (trx: Executor, key: UserKey, jobId: string, p
       code: row.code,
       contribution_key: row.contributionKey,
       worklog_id: row.entryId,
-      job_id: UUID.test(jobId) ? jobId : null,
+      job_id: jobId,
     }).onConflict((oc) => oc.doNothing()).returning('code').executeTakeFirst()
     // Progress moves only with an inserted contribution: a duplicate changes nothing.
     if (inserted === undefined) continue
@@ -319,8 +319,6 @@ export async function persistPlan (trx: Executor, key: UserKey, jobId: string, p
   persisted.streakSaved = await saveStreak(trx, key, plan)
   return persisted
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Compare-and-set: save only if the row still holds what the evaluation read. */
 async function saveStreak (trx: Executor, key: UserKey, plan: LedgerPlan): Promise<boolean> {
