@@ -78,6 +78,15 @@ export async function buildTestApp (t: Tap, services: Services, readinessOf: Ser
   return app
 }
 
+/**
+ * For a file whose subtests share one database (each working on rows of its own): the
+ * first subtest that asks starts it, the rest get the same one; tap's teardown stops it.
+ */
+export function startedOnce<T> (start: () => Promise<T>): () => Promise<T> {
+  let started: Promise<T> | undefined
+  return () => (started ??= start())
+}
+
 /** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
 export async function eventually<T> (check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs

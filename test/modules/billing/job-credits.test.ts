@@ -9,8 +9,7 @@ import { billingJobCredits } from '../../../src/modules/billing/job-credits.ts'
 import { insertEntry, readBalance } from '../../../src/modules/billing/billing.repository.ts'
 import type { CreditPricing } from '../../../src/modules/billing/pricing.ts'
 import type { Db } from '../../../src/platform/db/database.ts'
-import type { Services } from '../../../src/runtime.ts'
-import { eventually, startTestServices } from '../../helpers/services.ts'
+import { eventually, startedOnce, startTestServices } from '../../helpers/services.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
 
 // 10 credits per 1,000 tokens, at least 1 a job: a 1,000-token estimate holds 10.
@@ -18,8 +17,7 @@ const PRICING: CreditPricing = { perThousandTokens: 10, perUsd: 100, minPerJob: 
 const BUY = 'An owner can buy credits (POST /api/billing/checkout/), or an operator can grant some.'
 
 // One database for the file: each subtest works in a tenant of its own (but the sweep's).
-let shared: Promise<Services> | undefined
-const services = (): Promise<Services> => (shared ??= startTestServices(t))
+const services = startedOnce(() => startTestServices(t))
 
 async function tenantWith (db: Db, credits: number): Promise<string> {
   const tenantId = await insertTenant(db)

@@ -7,14 +7,12 @@ import type Stripe from 'stripe'
 import { readBalance } from '../../../src/modules/billing/billing.repository.ts'
 import { receiveStripeEvent, type WebhookAnswer } from '../../../src/modules/billing/webhook.service.ts'
 import type { Db } from '../../../src/platform/db/database.ts'
-import type { Services } from '../../../src/runtime.ts'
-import { startTestServices } from '../../helpers/services.ts'
+import { startedOnce, startTestServices } from '../../helpers/services.ts'
 import { chargeRefunded, checkoutCompleted, invoicePaid } from '../../helpers/stripe.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
 
-let shared: Promise<Services> | undefined
 // One database for the file; every subtest has tenants and Stripe ids of its own.
-const services = (): Promise<Services> => (shared ??= startTestServices(t))
+const services = startedOnce(() => startTestServices(t))
 
 function deliver (db: Db, event: object): Promise<WebhookAnswer> {
   return receiveStripeEvent(db, event as Stripe.Event, JSON.stringify(event))

@@ -9,11 +9,10 @@ import { withTenant } from '../../../src/platform/db/tenant.ts'
 import { lockUserState, persistPlan, type PersistedPlan } from '../../../src/modules/gamification/gamification.repository.ts'
 import { BADGE_DEFINITIONS, CHALLENGE_TEMPLATES, DEFAULT_REWARD_CONFIG, type LedgerPlan, type StreakState } from '../../../src/modules/gamification/rules/index.ts'
 import type { Services } from '../../../src/runtime.ts'
-import { startTestServices } from '../../helpers/services.ts'
+import { startedOnce, startTestServices } from '../../helpers/services.ts'
 import { insertEntry, tenantWithUser } from './db-fixtures.ts'
 
-let shared: Promise<Services> | undefined
-const services = () => (shared ??= startTestServices(t))
+const services = startedOnce(() => startTestServices(t))
 
 const NO_STREAK: StreakState = { current: 0, longest: 0, lastEntryDate: null, freezesRemaining: DEFAULT_REWARD_CONFIG.max_freezes, freezesUsed: 0 }
 const EMPTY = { xpEvents: [], userBadges: [], challengeProgress: [], streak: NO_STREAK, streakExpected: NO_STREAK }

@@ -15,7 +15,7 @@ import type { App } from '../../../src/platform/http/app-instance.ts'
 import { installProblemHandler } from '../../../src/platform/http/problem-handler.ts'
 import type { Services } from '../../../src/runtime.ts'
 import { manualClock } from '../../helpers/clock.ts'
-import { buildTestApp, startTestServices } from '../../helpers/services.ts'
+import { buildTestApp, startedOnce, startTestServices } from '../../helpers/services.ts'
 import { serviceHeader, signUp, type TestUser } from '../../helpers/auth.ts'
 
 const PASSWORD = 'a long and unusual passphrase 42'
@@ -53,8 +53,7 @@ interface World { services: Services; full: App; owner: TestUser; reader: TestUs
 
 // One database and set of users for the file (signing up hashes passwords, the slow part);
 // a subtest that changes a user, tenant or session puts it back or uses users of its own.
-let shared: Promise<World> | undefined
-const world = (): Promise<World> => (shared ??= makeWorld(t))
+const world = startedOnce(() => makeWorld(t))
 
 async function makeWorld (t: Test): Promise<World> {
   const services = await startTestServices(t)

@@ -7,18 +7,16 @@ import { createAccount } from '../../../src/modules/identity/accounts.ts'
 import { AuthService, hashToken, type AccessClaims, type AuthSettings } from '../../../src/modules/identity/auth.service.ts'
 import type { RequestMeta } from '../../../src/modules/identity/audit.ts'
 import type { Db } from '../../../src/platform/db/database.ts'
-import type { Services } from '../../../src/runtime.ts'
 import { manualClock, type ManualClock } from '../../helpers/clock.ts'
-import { startTestServices } from '../../helpers/services.ts'
+import { startedOnce, startTestServices } from '../../helpers/services.ts'
 
 const PASSWORD = 'a long and unusual passphrase 42'
 const SETTINGS: AuthSettings = { accessTokenTtlSeconds: 600, refreshTokenTtlDays: 30 }
 const META: RequestMeta = { ip: '192.0.2.1', userAgent: 'test', correlationId: null }
 const DAY = 86_400_000
 
-let shared: Promise<Services> | undefined
 // One database for the file; each subtest makes users (and e-mails) of its own.
-const services = (): Promise<Services> => (shared ??= startTestServices(t))
+const services = startedOnce(() => startTestServices(t))
 
 interface Setup { db: Db; clock: ManualClock; auth: AuthService; signed: AccessClaims[] }
 

@@ -7,12 +7,11 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { ValidationError } from '../../../src/platform/errors.ts'
 import type { Services } from '../../../src/runtime.ts'
-import { startTestServices } from '../../helpers/services.ts'
+import { startedOnce, startTestServices } from '../../helpers/services.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
 
-let shared: Promise<Services> | undefined
 // One database for the file; each subtest counts only its own tenant's or job's rows.
-const services = (): Promise<Services> => (shared ??= startTestServices(t))
+const services = startedOnce(() => startTestServices(t))
 
 async function counts (db: Services['database']['db'], tenantId: string): Promise<{ jobs: number; events: number; messages: number }> {
   const { rows } = await sql<{ jobs: number; events: number; messages: number }>`

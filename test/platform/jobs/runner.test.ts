@@ -17,7 +17,7 @@ import { JobRegistry } from '../../../src/platform/jobs/registry.ts'
 import { JobRunner, PermanentJobError, RetryLaterError, WORKER_NAME } from '../../../src/platform/jobs/runner.ts'
 import type { AttemptOutcome, JobMetrics } from '../../../src/platform/observability/metrics.ts'
 import type { Services } from '../../../src/runtime.ts'
-import { eventually, startTestServices } from '../../helpers/services.ts'
+import { eventually, startedOnce, startTestServices } from '../../helpers/services.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
 
 /** What a test job does, attempt by attempt. */
@@ -176,9 +176,12 @@ async function setup (t: Parameters<typeof startTestServices>[0]): Promise<Setup
   return { services, runner, gates, credits, metrics, logs }
 }
 
-let shared: Promise<Setup> | undefined
 /** One runner for the file: subtests use jobs of their own and read only about those. */
-const started = () => (shared ??= setup(t).then(async (s) => { await s.runner.start(); return s }))
+const started = startedOnce(async () => {
+  const s = await setup(t)
+  await s.runner.start()
+  return s
+})
 
 async function enqueue (s: Setup, type: string, script: Script, options: { tenantId?: string | null; maxRetries?: number } = {}): Promise<Job> {
   const tenantId = options.tenantId === undefined ? await insertTenant(s.services.database.db) : options.tenantId
