@@ -8,6 +8,7 @@
 import { Client, S3Error } from 'minio'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream'
+import { systemClock, type Clock } from '../clock.ts'
 import { ByteMeter } from './byte-meter.ts'
 import {
   assertValidKey, assertValidPrefix, assertValidPutOptions, ObjectNotFoundError, StorageArgumentError, StorageUnavailableError,
@@ -56,8 +57,11 @@ export class MinioObjectStore implements ObjectStore {
   readonly bucket: string
   private readonly client: Client
   private readonly checkTimeoutMs: number
+  /** The time presigned URLs are signed at (their expiry counts from it). */
+  private readonly clock: Clock
 
-  constructor (settings: MinioStoreSettings) {
+  constructor (settings: MinioStoreSettings, clock: Clock = systemClock) {
+    this.clock = clock
     const { host, port } = parseEndpoint(settings.endpoint, settings.secure)
     this.bucket = settings.bucket
     this.checkTimeoutMs = settings.checkTimeoutMs ?? 5000
@@ -127,7 +131,7 @@ export class MinioObjectStore implements ObjectStore {
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_PRESIGN_SECONDS) {
       throw new StorageArgumentError(`Presigned URL lifetime must be 1–${MAX_PRESIGN_SECONDS} seconds (got ${seconds}).`)
     }
-    return this.client.presignedGetObject(this.bucket, key, seconds)
+    return this.client.presignedGetObject(this.bucket, key, seconds, {}, this.clock.now())
   }
 
   async remove (key: string): Promise<void> {

@@ -8,7 +8,10 @@ t.test('a cancelled queued job never runs', async (t) => {
   const { job } = await services.jobs.enqueue(services.database.db, { type: 'system.echo', runAt })
   const cancelled = await services.jobs.cancel(job.id, { by: 'test' })
   t.equal(cancelled.status, 'cancelled')
-  await new Promise((resolve) => setTimeout(resolve, 2500))
+  // No sleep to outlast runAt: a witness due at the same moment, enqueued after it, runs;
+  // once it has, the cancelled job would have been fetched too.
+  const { job: witness } = await services.jobs.enqueue(services.database.db, { type: 'system.echo', runAt })
+  await eventually(async () => (await services.jobs.get(witness.id)).status === 'success' || undefined, 10_000, 'the witness to run')
   const after = await services.jobs.get(job.id)
   t.equal(after.status, 'cancelled')
   t.equal(after.started_at, null, 'it never started')
