@@ -366,12 +366,10 @@ export class JobRunner {
         )
         SELECT id FROM recorded`.execute(trx)
       const recorded = new Set(rows.map((r) => r.id))
-      if (jobType.options.credits !== undefined) {
-        // By tenant: two batches settling holds of the same tenants lock their balance
-        // rows in the same order instead of deadlocking.
-        const paid = outcomes.filter((o) => recorded.has(o.job.id)).sort((a, b) => byTenant(a.job, b.job))
-        for (const o of paid) await this.#settleCredits(trx, jobType, o.job, 'success')
-      }
+      // By tenant: two batches settling holds of the same tenants lock their balance rows
+      // in the same order instead of deadlocking. (#settleCredits skips unpaid types.)
+      const settling = outcomes.filter((o) => recorded.has(o.job.id)).sort((a, b) => byTenant(a.job, b.job))
+      for (const o of settling) await this.#settleCredits(trx, jobType, o.job, 'success')
       const discarded = outcomes.filter((o) => !recorded.has(o.job.id))
       await recordEvents(trx, discarded.map((o) => eventFor(o.job, 'warning', 'workflow finished after the job was cancelled; result discarded', { duration_ms: round(o.durationMs) })))
       const settled = outcomes.filter((o) => recorded.has(o.job.id)).map((o) => o.claim)

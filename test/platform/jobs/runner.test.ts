@@ -33,6 +33,10 @@ interface Script {
   settle_elsewhere?: boolean
   /** Delete its own row, then throw. */
   vanish?: boolean
+  /** Delete its pg-boss message (as retention would), then throw. */
+  lose_delivery?: boolean
+  /** Throw an error whose stack is 20 lines long. */
+  long_stack?: boolean
   /** The settling transaction fails at COMMIT (a deferred trigger, see setup()). */
   doom_commit?: boolean
 }
@@ -69,6 +73,15 @@ function scripted (gates: Gates, ownerUrl: string) {
     if (payload.vanish === true) {
       await owner(ownerUrl, 'DELETE FROM job WHERE id = $1', [ctx.jobId])
       throw new Error('its row is gone')
+    }
+    if (payload.lose_delivery === true) {
+      await owner(ownerUrl, 'DELETE FROM pgboss.job WHERE id = $1', [ctx.jobId])
+      throw new Error('its delivery is gone')
+    }
+    if (payload.long_stack === true) {
+      const error = new Error('a deep failure')
+      error.stack = ['Error: a deep failure', ...Array.from({ length: 19 }, (_, i) => `    at frame${i + 1} (deep.ts:${i + 1}:1)`)].join('\n')
+      throw error
     }
     if (payload.permanent === true) throw new PermanentJobError('this input can never work')
     if (payload.retry_at !== undefined && ctx.attempt === 1) throw new RetryLaterError('the other server said later', new Date(payload.retry_at))
@@ -420,6 +433,7 @@ t.test('an outcome already recorded stands: a failure after a success elsewhere,
   const row = await s.services.jobs.get(elsewhere.id)
   t.same([row.status, row.result, row.error, row.retry_count], ['success', { by: 'elsewhere' }, null, 0])
   t.same((await eventsOf(s, elsewhere.id)).map((e) => e.message), ['job queued', 'job started'], 'no failure recorded over the success')
+  for (const job of [elsewhere, vanished]) t.same(await delivery(s, job).then((d) => [d.retry_count, d.output]), [0, null], 'retired as it was, not failed and run again')
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM job WHERE id = ${vanished.id}`.execute(s.services.database.db)
   t.equal(rows[0]?.n, 0)
   t.same(await settlements(s, elsewhere.id, vanished.id), [], 'nothing settled by the runner')
@@ -461,4 +475,27 @@ t.test('a row still running when its message comes back is started again with a 
   t.same([row.status, row.result], ['success', { by: 'elsewhere' }], 'the finished job was not run again')
   t.same((await eventsOf(s, finished.id)).map((e) => e.message), ['job queued'])
   t.same(s.metrics.since(before, FREE).filter((c) => c[0] === 'started'), [['started', FREE, undefined]], 'one start, with no pickup time for the re-run')
+})
+
+t.test('a failure still open on the row is recorded even when the row went back to queued or the delivery is gone; stacks are cut to 12 lines', async (t) => {
+  const s = await started()
+  // The orphan sweep mirrors a retry pg-boss made without us back onto the row as queued;
+  // an attempt of that job still running here and then failing is still recorded.
+  const requeued = await enqueue(s, FREE, { hold: true, fail_attempts: 1 })
+  await statusOf(s, requeued.id, 'running')
+  await s.services.database.db.updateTable('job').set({ status: 'queued' }).where('id', '=', requeued.id).execute()
+  s.gates.open(requeued.id)
+  await statusOf(s, requeued.id, 'success')
+  t.same((await eventsOf(s, requeued.id)).map((e) => e.message), ['job queued', 'job started', 'attempt 1 failed: attempt 1 breaks', 'retry 1 of 2 scheduled', 'job started', 'job completed'])
+
+  // Its pg-boss message deleted mid-attempt: the failure is written; there is nothing to mirror.
+  const lost = await enqueue(s, FREE, { lose_delivery: true })
+  const failure = await eventually(async () => (await eventsOf(s, lost.id)).find((e) => e.level === 'error'), 15_000, 'the failure event')
+  t.equal(failure.message, 'attempt 1 failed: its delivery is gone')
+  t.same([(await s.services.jobs.get(lost.id)).status], ['running'], 'the row is left for the sweep')
+
+  const deep = await enqueue(s, FREE, { long_stack: true }, { maxRetries: 0 })
+  await statusOf(s, deep.id, 'failed')
+  const event = (await eventsOf(s, deep.id)).find((e) => e.message === 'attempt 1 failed: a deep failure')
+  t.same(String(event?.data.stack).split('\n'), ['Error: a deep failure', ...Array.from({ length: 11 }, (_, i) => `    at frame${i + 1} (deep.ts:${i + 1}:1)`)], 'the first 12 lines')
 })
