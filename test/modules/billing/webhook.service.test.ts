@@ -129,3 +129,48 @@ t.test('an event is applied once: a replay is a duplicate with its first outcome
   t.same([stored.tenant_id, stored.outcome, stored.processed_at !== null], [tenantId, 'reversed 10 credits', true])
   t.same(await deliver(db, refund), { received: true, duplicate: true, outcome: 'reversed 10 credits' }, 'once applied, a replay does nothing')
 })
+
+t.test('every event that is done is stored as processed, with Stripe\'s time; customers are kept from subscriptions and invoices; metadata may be missing', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const customerOf = async (id = tenantId) => (await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', id).executeTakeFirstOrThrow()).stripe_customer_id
+  const stored = async (event: object) => db.selectFrom('stripe_event').select(['created_at', 'processed_at', 'outcome']).where('id', '=', (event as { id: string }).id).executeTakeFirstOrThrow()
+  const withoutMetadata = (event: object): object => {
+    const copy = structuredClone(event) as { data: { object: { metadata: unknown } } }
+    copy.data.object.metadata = null
+    return copy
+  }
+
+  const firstCustomer = unique('cus')
+  const subscription = withoutMetadata(checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 1, mode: 'subscription', customer: firstCustomer }))
+  t.equal((await deliver(db, subscription)).outcome, 'subscription started; each paid invoice grants its credits', 'a subscription session without metadata')
+  t.equal(await customerOf(), firstCustomer, 'the subscription\'s customer is kept')
+  const unnamed = withoutMetadata(checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 1 }))
+  t.equal((await deliver(db, unnamed)).outcome, 'ignored: the session carries no metadata.credits')
+  const packless = checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 3 }) as { data: { object: { id: string; metadata: Record<string, string> } } }
+  delete packless.data.object.metadata.pack
+  t.equal((await deliver(db, packless)).outcome, 'granted 3 credits')
+  const reason = await db.selectFrom('credit_entry').select('reason').where('stripe_object', '=', packless.data.object.id).executeTakeFirstOrThrow()
+  t.equal(reason.reason, 'Stripe Checkout: credits', 'a session that names no pack')
+
+  // The first customer a tenant is seen with is its own (keepCustomer); a tenant new to Stripe gets the invoice's.
+  const other = await insertTenant(db)
+  const secondCustomer = unique('cus')
+  await deliver(db, invoicePaid(unique('evt'), { id: unique('in'), tenantId: other, credits: 2, customer: secondCustomer }))
+  t.equal(await customerOf(other), secondCustomer, 'the invoice\'s customer is kept')
+
+  const intent = unique('pi')
+  await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 10, paymentIntent: intent, customer: firstCustomer }))
+  const charge = unique('ch')
+  const first = chargeRefunded(unique('evt'), { id: charge, paymentIntent: intent, amount: 1000, refunded: 500 })
+  const again = chargeRefunded(unique('evt'), { id: charge, paymentIntent: intent, amount: 1000, refunded: 500 })
+  await deliver(db, first)
+  t.equal((await deliver(db, again)).outcome, 'nothing more to reverse (5 credits already reversed)')
+  const ended = { id: unique('evt'), object: 'event', created: 1_796_000_100, livemode: false, type: 'customer.subscription.deleted', data: { object: { id: unique('sub'), object: 'subscription', customer: firstCustomer, metadata: {} } } }
+  t.equal((await deliver(db, ended)).outcome, 'subscription ended; plan cleared (credits already granted stay)')
+
+  for (const [what, event, created] of [['subscription started', subscription, 1_796_000_000], ['nothing more to reverse', again, 1_796_000_000], ['subscription ended', ended, 1_796_000_100]] as const) {
+    const row = await stored(event)
+    t.same([row.created_at.getTime(), row.processed_at !== null], [created * 1000, true], `${what}: Stripe's time, and processed`)
+  }
+})
