@@ -268,8 +268,7 @@ export interface PersistedPlan {
 
 /** persist_events: the evaluation's plan, each row guarded by its unique key. */
 export async function persistPlan (trx: Executor, key: UserKey, jobId: string, plan: LedgerPlan, config: RewardConfig): Promise<PersistedPlan> {
-  const persisted: PersistedPlan = { xp: [], badges: [], challenges: [], streakSaved: false }
-  persisted.xp = await insertXpEvents(trx, key, plan.xpEvents.map((row) => ({
+  const xp = await insertXpEvents(trx, key, plan.xpEvents.map((row) => ({
     idempotencyKey: row.idempotencyKey,
     userId: row.userId,
     worklogId: row.entryId,
@@ -281,17 +280,19 @@ export async function persistPlan (trx: Executor, key: UserKey, jobId: string, p
     provenance: { ...row.provenance },
   })), config)
 
+  let badges: string[] = []
   if (plan.userBadges.length > 0) {
-    const badges = await trx.insertInto('user_badge').values(plan.userBadges.map((b) => ({
+    const inserted = await trx.insertInto('user_badge').values(plan.userBadges.map((b) => ({
       tenant_id: key.tenantId,
       user_id: b.userId,
       badge_code: b.badgeCode,
       idempotency_key: b.idempotencyKey,
       provenance: toJson(b.provenance),
     }))).onConflict((oc) => oc.doNothing()).returning('badge_code').execute()
-    persisted.badges = badges.map((b) => b.badge_code)
+    badges = inserted.map((b) => b.badge_code)
   }
 
+  const challenges: PersistedPlan['challenges'] = []
   for (const row of plan.challengeProgress) {
     const inserted = await trx.insertInto('user_challenge_progress').values({
       tenant_id: key.tenantId,
@@ -313,11 +314,11 @@ export async function persistPlan (trx: Executor, key: UserKey, jobId: string, p
         updated_at = now()
       WHERE tenant_id = ${key.tenantId} AND user_id = ${row.userId} AND week_start = ${row.weekStart}::date AND code = ${row.code}
       RETURNING completed_at IS NOT NULL AS completed`.execute(trx)
-    persisted.challenges.push({ code: row.code, completed: updated.rows[0]?.completed ?? false })
+    // The progress row's foreign key means its challenge row exists, so the update returns it.
+    challenges.push({ code: row.code, completed: updated.rows[0]?.completed ?? false })
   }
 
-  persisted.streakSaved = await saveStreak(trx, key, plan)
-  return persisted
+  return { xp, badges, challenges, streakSaved: await saveStreak(trx, key, plan) }
 }
 
 /** Compare-and-set: save only if the row still holds what the evaluation read. */
