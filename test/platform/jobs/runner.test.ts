@@ -60,7 +60,8 @@ class Gates {
   }
 }
 
-function scripted (gates: Gates, ownerUrl: string) {
+/** `ownerUrl` is asked at run time: the workflows are registered before the services (and their URL) exist. */
+function scripted (gates: Gates, ownerUrl: () => string) {
   return async (ctx: ExecutionContext, payload: Script) => {
     if (payload.hold === true && ctx.attempt === 1) {
       await gates.wait(ctx.jobId)
@@ -71,11 +72,11 @@ function scripted (gates: Gates, ownerUrl: string) {
       throw new Error('the acknowledgement was lost')
     }
     if (payload.vanish === true) {
-      await owner(ownerUrl, 'DELETE FROM job WHERE id = $1', [ctx.jobId])
+      await owner(ownerUrl(), 'DELETE FROM job WHERE id = $1', [ctx.jobId])
       throw new Error('its row is gone')
     }
     if (payload.lose_delivery === true) {
-      await owner(ownerUrl, 'DELETE FROM pgboss.job WHERE id = $1', [ctx.jobId])
+      await owner(ownerUrl(), 'DELETE FROM pgboss.job WHERE id = $1', [ctx.jobId])
       throw new Error('its delivery is gone')
     }
     if (payload.long_stack === true) {
@@ -151,9 +152,8 @@ interface Setup {
 async function setup (t: Parameters<typeof startTestServices>[0]): Promise<Setup> {
   const gates = new Gates()
   const registry = new JobRegistry()
-  // The workflows need the owner URL before the services exist; it is read at run time.
   let ownerUrl = ''
-  const workflow = (ctx: ExecutionContext, payload: Script) => scripted(gates, ownerUrl)(ctx, payload)
+  const workflow = scripted(gates, () => ownerUrl)
   const retries = { retryLimit: 2, retryDelay: 1, retryBackoff: false }
   registry.register(PAID, workflow, { ...retries, credits: { estimatedTokens: 1000 } })
   registry.register(FREE, workflow, retries)
