@@ -31,6 +31,7 @@ interface Credentials { port: number; user: string; password: string }
 const DATABASE = 'afterresume'
 
 export async function startEmbeddedPostgres (dataDir: string, port: number, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const hadCredentials = existsSync(join(dataDir, 'embedded-pg.json'))
   const credentials = readOrCreateCredentials(dataDir, port)
   const urlAt = (p: number, database: string): string => `postgres://${credentials.user}:${credentials.password}@127.0.0.1:${p}/${database}`
 
@@ -39,6 +40,12 @@ export async function startEmbeddedPostgres (dataDir: string, port: number, log:
 
   const place = await placeCluster(dataDir, 'pg')
   if (!existsSync(join(place.dataDir, 'PG_VERSION'))) await initCluster(place, { user: credentials.user, password: credentials.password, log })
+  else if (!hadCredentials) {
+    // A relocated cluster (as root: under /var/lib/afterresume) outlives its checkout: a
+    // folder deleted and cloned again finds the old cluster and makes a new password.
+    throw new StartupError(`The embedded PostgreSQL in ${place.dataDir} was made with a password that was kept in DATA_DIR/embedded-pg.json, and that file is gone. ` +
+      `Put the file back, or delete ${place.dataDir} to start with an empty database.`)
+  }
   let server
   try {
     server = await runPostgres(place, {

@@ -72,6 +72,14 @@ for (const layout of layouts) {
     t.equal(server.owned, true)
     t.equal(server.clusterDir, clusterDir, 'the second start uses the same cluster')
     t.same(await query(server.url, 'SELECT note FROM kept'), [{ note: 'written before the restart' }], 'the data survived')
+
+    // The credentials file gone (a checkout deleted and cloned again, while a relocated cluster stays).
+    await server.stop()
+    server = undefined
+    rmSync(join(dataDir, 'embedded-pg.json'))
+    const error = await startEmbeddedPostgres(dataDir, port).then(() => undefined, (e: unknown) => e)
+    t.type(error, StartupError)
+    t.equal((error as Error).message, `The embedded PostgreSQL in ${clusterDir} was made with a password that was kept in DATA_DIR/embedded-pg.json, and that file is gone. Put the file back, or delete ${clusterDir} to start with an empty database.`)
   })
 }
 
