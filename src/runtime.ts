@@ -5,7 +5,7 @@
 import type { App } from './platform/http/app-instance.ts'
 import type { Config } from './config.ts'
 import { installGracefulClose } from './platform/http/graceful-close.ts'
-import { buildApp, metricsAccess, type AppDeps } from './app.ts'
+import type { AppDeps } from './app.ts'
 import { connectDatabase, type DatabaseHandle } from './platform/db/database.ts'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts'
 import { checkDatabaseUrl } from './platform/db/preflight.ts'
@@ -270,11 +270,15 @@ export async function startServer (config: Config, logger: Logger, roles: { api:
       if (applied.length > 0) logger.info({ applied }, 'database migrated')
     }
     services = await startServices(config, location.url, logger, { worker: roles.worker, scheduler: roles.worker, eventHub: roles.api })
+    // The HTTP app (Fastify, every route and its schemas) is loaded only by a role that
+    // serves HTTP: the CLI's commands, which start services too, start a third faster.
     if (roles.api) {
+      const { buildApp } = await import('./app.ts')
       app = await buildApp(appDeps(services, logger))
       installGracefulClose(app)
       await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => { throw listenFailure(error, config.host, config.port) })
     } else if (config.observability.workerMetricsPort > 0) {
+      const { metricsAccess } = await import('./app.ts')
       const port = config.observability.workerMetricsPort
       metricsListener = await startMetricsListener({
         host: config.host,

@@ -3,7 +3,7 @@
  * practices, design, business and writing skills, working with people, and
  * programming languages from Linguist. One definition per skill (its names,
  * what it implies, the work it is inferred from), read by one matcher and one
- * inferrer built at module load.
+ * inferrer, built when first asked for (see languages.ts for why not at load).
  */
 import type { SkillKind } from '../../vocabulary/career.ts'
 import { BUSINESS_ENTRIES } from './business.ts'
@@ -11,7 +11,7 @@ import { DATA_ENTRIES } from './data.ts'
 import { DESIGN_ENTRIES } from './design.ts'
 import { ENGINEERING_ENTRIES } from './engineering.ts'
 import { SkillInferrer } from './inference.ts'
-import { LANGUAGE_ENTRIES } from './languages.ts'
+import { languageEntries } from './languages.ts'
 import { INFERRED_CEILING, SkillMatcher, excerpt, type FindSkillsOptions, type SkillMatch } from './matcher.ts'
 import { PEOPLE_ENTRIES } from './people.ts'
 import { TECHNOLOGY_ENTRIES } from './technology.ts'
@@ -22,23 +22,37 @@ export type { SkillEntry, MatchMode, InferenceRule } from './taxonomy.types.ts'
 export type { SkillMatch, SkillBasis, FindSkillsOptions } from './matcher.ts'
 export { NAMED_FLOOR, INFERRED_CEILING } from './matcher.ts'
 
-// Reviewed entries go first so that, on a name clash, they win over Linguist-derived ones.
-const matcher = new SkillMatcher([
-  ...TECHNOLOGY_ENTRIES,
-  ...ENGINEERING_ENTRIES,
-  ...DATA_ENTRIES,
-  ...DESIGN_ENTRIES,
-  ...BUSINESS_ENTRIES,
-  ...WRITING_ENTRIES,
-  ...PEOPLE_ENTRIES,
-  ...LANGUAGE_ENTRIES,
-])
-const inferrer = new SkillInferrer(matcher.entries)
+interface Taxonomy { matcher: SkillMatcher; inferrer: SkillInferrer }
 
-export const SKILL_TAXONOMY: readonly SkillEntry[] = matcher.entries
+let built: Taxonomy | undefined
+
+function taxonomy (): Taxonomy {
+  if (built === undefined) {
+    // Reviewed entries go first so that, on a name clash, they win over Linguist-derived ones.
+    const matcher = new SkillMatcher([
+      ...TECHNOLOGY_ENTRIES,
+      ...ENGINEERING_ENTRIES,
+      ...DATA_ENTRIES,
+      ...DESIGN_ENTRIES,
+      ...BUSINESS_ENTRIES,
+      ...WRITING_ENTRIES,
+      ...PEOPLE_ENTRIES,
+      ...languageEntries(),
+    ])
+    built = { matcher, inferrer: new SkillInferrer(matcher.entries) }
+  }
+  return built
+}
+
+/** Every skill the taxonomy knows. */
+export function skillTaxonomy (): readonly SkillEntry[] {
+  return taxonomy().matcher.entries
+}
 
 /** Names claimed by two skills (the first listed keeps it); the reviewed data should have none. */
-export const TAXONOMY_CLASHES = matcher.clashes
+export function taxonomyClashes (): SkillMatcher['clashes'] {
+  return taxonomy().matcher.clashes
+}
 
 /** Confidence of a skill read from one sentence of described work; each further sentence adds a little. */
 const INFERRED_BASE = 0.6
@@ -53,6 +67,7 @@ const IMPLIED_CEILING = 0.6
  * is read like the text; tags are taken as named.
  */
 export function findSkills (text: string, options: FindSkillsOptions = {}): SkillMatch[] {
+  const { matcher, inferrer } = taxonomy()
   const named = matcher.find(text, options)
   const results: SkillMatch[] = [...named]
   const present = new Set(named.map((m) => m.name))
@@ -96,6 +111,7 @@ export function findSkills (text: string, options: FindSkillsOptions = {}): Skil
 }
 
 export function lookupSkill (name: string): SkillEntry | undefined {
+  const { matcher } = taxonomy()
   return matcher.lookup(stripVersion(name)) ?? matcher.lookup(name)
 }
 

@@ -17,7 +17,7 @@
  *     Lex, `progress` of OpenEdge ABL. Those are removed (the curated list has
  *     Node.js, Terraform and Bazel as their own skills).
  */
-import * as linguist from 'linguist-languages'
+import { createRequire } from 'node:module'
 import type { InferenceRule, SkillEntry, MatchMode } from './taxonomy.types.ts'
 
 interface LinguistLanguage {
@@ -206,9 +206,14 @@ function toEntry (language: LinguistLanguage, override: LanguageOverride | undef
   return entry
 }
 
-function buildLanguageEntries (): SkillEntry[] {
+/** Linguist's programming languages as taxonomy entries, built on each call (the taxonomy keeps one set). */
+export function languageEntries (): SkillEntry[] {
+  // Linguist ships one module per language (over 800): loaded when the taxonomy is first
+  // used, not by every process that merely imports the agents (each CLI command, each
+  // test file), where loading them was a fifth of start-up.
+  const linguist = createRequire(import.meta.url)('linguist-languages') as Record<string, LinguistLanguage>
   const entries: SkillEntry[] = []
-  for (const language of Object.values(linguist) as LinguistLanguage[]) {
+  for (const language of Object.values(linguist)) {
     if (language.type === 'programming') {
       if (EXCLUDED.has(language.name)) continue
       entries.push(toEntry(language, OVERRIDES[language.name]))
@@ -219,5 +224,3 @@ function buildLanguageEntries (): SkillEntry[] {
   }
   return entries.sort((a, b) => a.canonical.localeCompare(b.canonical))
 }
-
-export const LANGUAGE_ENTRIES: readonly SkillEntry[] = buildLanguageEntries()
