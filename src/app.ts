@@ -14,6 +14,7 @@ import { installProblemHandler } from './platform/http/problem-handler.ts'
 import { installAllowedHosts } from './platform/http/allowed-hosts.ts'
 import { installInputGuard } from './platform/http/input-guard.ts'
 import { inputValidatorFactory } from './platform/http/input-validation.ts'
+import { responseSerializerFactory } from './platform/http/response-serialization.ts'
 import { installBodyTimeout, serverOptions } from './platform/http/server-limits.ts'
 import { installJsonBody } from './platform/http/json-body.ts'
 import { trustProxyOption } from './platform/http/trust-proxy.ts'
@@ -93,7 +94,7 @@ export async function buildApp (deps: AppDeps): Promise<App> {
     ajv: { customOptions: { removeAdditional: false, strictNumbers: true } },
     // The input policy (src/platform/input/policy.ts): its formats, and coercion for
     // params and query strings only.
-    schemaController: { compilersFactory: { buildValidator: inputValidatorFactory() } },
+    schemaController: { compilersFactory: { buildValidator: inputValidatorFactory(), buildSerializer: responseSerializerFactory() } },
     trustProxy: trustProxyOption(deps.config.http.trustProxy),
   }).withTypeProvider<TypeBoxTypeProvider>()
 

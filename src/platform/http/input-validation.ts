@@ -1,7 +1,10 @@
-// Fastify's request validators, built once for the app: the formats of the input policy
-// (src/platform/input/policy.ts) and type coercion only where values arrive as text.
+// Fastify's request validators: the formats of the input policy (src/platform/input/policy.ts)
+// and type coercion only where values arrive as text. Compiled once per process for each
+// distinct schema (see compiled-once.ts): Fastify hands the compiler a fresh copy of a
+// route's schema for every app it builds.
 import AjvCompiler from '@fastify/ajv-compiler'
 import { FORMATS, isPolicyDate, isWebUrl } from '../input/policy.ts'
+import { compiledOnce } from './compiled-once.ts'
 
 type ValidatorFactory = ReturnType<typeof AjvCompiler>
 type AjvInstance = AjvCompiler.Ajv
@@ -18,13 +21,14 @@ export function registerInputFormats (ajv: AjvInstance): void {
  * would let "60" pass as an integer and a bare string as `tags`, so bodies get an Ajv
  * without coercion. Both are built from the same options and formats.
  */
+const pool = AjvCompiler()
+
 export function inputValidatorFactory (): ValidatorFactory {
-  const pool = AjvCompiler()
   return (externalSchemas, options = {}) => {
     if (options.mode === 'JTD') throw new Error('The input policy needs Ajv in JSON Schema mode, not JTD.')
     const withFormats = { ...options, onCreate: registerInputFormats }
-    const textParts = pool(externalSchemas, withFormats)
-    const body = pool(externalSchemas, { ...withFormats, customOptions: { ...options.customOptions, coerceTypes: false } })
+    const textParts = compiledOnce(['text', externalSchemas, options], pool(externalSchemas, withFormats))
+    const body = compiledOnce(['body', externalSchemas, options], pool(externalSchemas, { ...withFormats, customOptions: { ...options.customOptions, coerceTypes: false } }))
     return (route) => route.httpPart === 'body' ? body(route) : finiteOnly(textParts(route))
   }
 }
