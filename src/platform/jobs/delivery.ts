@@ -28,13 +28,25 @@ export async function readDelivery (executor: Executor, type: string, id: string
 }
 
 /**
+ * How long a message handed back stays unfetchable. pg-boss settles a batch as soon as its
+ * handler returns, fenced only by each message's id and retry count, and a hand-back keeps
+ * the retry count. A message fetched again by another fetch loop (of this process or
+ * another) before that settle would be completed under the new claim, never having run;
+ * CI met that once. No loop can fetch it within this hold, and the settle comes
+ * milliseconds after the hand-back.
+ */
+export const RELEASE_HOLD_SECONDS = 5
+
+/**
  * Hand claimed messages back unstarted: `created` again, as pg-boss's own (unexported)
- * restore does. Clearing started_on keeps the retry count: pg-boss counts a claim as a
- * retry only when the message had started before. Only messages still active are touched.
+ * restore does, due again after RELEASE_HOLD_SECONDS. Clearing started_on keeps the retry
+ * count: pg-boss counts a claim as a retry only when the message had started before.
+ * Only messages still active are touched.
  */
 export async function releaseClaims (executor: Executor, type: string, ids: readonly string[]): Promise<void> {
   await sql`
-    UPDATE ${sql.table(`${PGBOSS_SCHEMA}.job`)} SET state = 'created', started_on = NULL, heartbeat_on = NULL
+    UPDATE ${sql.table(`${PGBOSS_SCHEMA}.job`)}
+    SET state = 'created', started_on = NULL, heartbeat_on = NULL, start_after = now() + make_interval(secs => ${RELEASE_HOLD_SECONDS})
     WHERE name = ${type} AND id = ANY(${ids}::uuid[]) AND state = 'active'`.execute(executor)
 }
 

@@ -5,7 +5,7 @@ import t from 'tap'
 import pg from 'pg'
 import { sql } from 'kysely'
 import type { Db } from '../../../src/platform/db/database.ts'
-import { releaseClaims } from '../../../src/platform/jobs/delivery.ts'
+import { RELEASE_HOLD_SECONDS, releaseClaims } from '../../../src/platform/jobs/delivery.ts'
 import { WORKER_NAME } from '../../../src/platform/jobs/runner.ts'
 import { eventually, startTestServices } from '../../helpers/services.ts'
 
@@ -55,7 +55,8 @@ t.test('a worker that missed the notification hands the batch back unstarted', a
   t.same(await messages(db, job.id), ['job queued'], 'never started')
   t.match(await delivery(db, job.id), { state: 'created', retry_count: 0, started_on: null })
   await services.jobs.resumeType('system.echo')
-  await eventually(async () => (await db.selectFrom('job').select('status').where('id', '=', job.id).executeTakeFirst())?.status === 'success' ? true : undefined, 10_000, 'the job ran')
+  // A worker that fetched the job before it heard of the pause handed it back for RELEASE_HOLD_SECONDS.
+  await eventually(async () => (await db.selectFrom('job').select('status').where('id', '=', job.id).executeTakeFirst())?.status === 'success' ? true : undefined, 10_000 + RELEASE_HOLD_SECONDS * 1000, 'the job ran')
   t.equal((await db.selectFrom('job').select('attempt').where('id', '=', job.id).executeTakeFirstOrThrow()).attempt, 1)
 })
 
@@ -68,8 +69,15 @@ t.test('releaseClaims puts a claimed message back as it was', async (t) => {
   t.match(await delivery(db, job.id), { state: 'active', retry_count: 0 })
   await releaseClaims(db, 'system.echo', [job.id])
   t.match(await delivery(db, job.id), { state: 'created', retry_count: 0, started_on: null })
+  // Held: pg-boss's settle of the batch that handed it back comes after the hand-back, and
+  // must find no new claim with the same retry count to complete.
+  const { rows: [hold] } = await sql<{ seconds: number }>`SELECT extract(epoch FROM start_after - now())::float8 AS seconds FROM pgboss.job WHERE id = ${job.id}`.execute(db)
+  t.ok(hold!.seconds > RELEASE_HOLD_SECONDS - 1 && hold!.seconds <= RELEASE_HOLD_SECONDS, `due again in ${RELEASE_HOLD_SECONDS} s (${hold!.seconds})`)
+  t.same(await services.boss.fetch('system.echo'), [], 'not fetched again within the hold')
+  t.match(await services.boss.complete('system.echo', [{ id: job.id, retryCount: 0 }]), { requested: 1, affected: 0 }, "the batch's settle finds nothing to complete")
+  await sql`UPDATE pgboss.job SET start_after = now() WHERE id = ${job.id}`.execute(db)
   const [again] = await services.boss.fetch('system.echo')
-  t.equal(again?.id, job.id, 'fetched again')
+  t.equal(again?.id, job.id, 'fetched again once due')
   t.match(await delivery(db, job.id), { state: 'active', retry_count: 0 }, 'as a first claim, not a retry')
 })
 
