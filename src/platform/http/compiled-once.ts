@@ -11,9 +11,8 @@ export function compiledOnce<Route extends { schema?: unknown }, Compiled> (setu
   const prefix = JSON.stringify(setup)
   return (route) => {
     const key = `${prefix}\n${JSON.stringify(route.schema)}`
-    if (compiled.has(key)) return compiled.get(key) as Compiled
-    const result = compile(route)
-    compiled.set(key, result)
+    let result = compiled.get(key) as Compiled | undefined
+    if (result === undefined) compiled.set(key, result = compile(route))
     return result
   }
 }

@@ -15,25 +15,27 @@ export function registerInputFormats (ajv: AjvInstance): void {
   ajv.addFormat(FORMATS.webUrl, { type: 'string', validate: isWebUrl })
 }
 
+const pool = AjvCompiler()
+
 /**
  * Path parameters and query strings are text on the wire, so "60" must become 60 and a
  * lone ?tag=x a one-item array there. A JSON body already carries its types: coercing it
  * would let "60" pass as an integer and a bare string as `tags`, so bodies get an Ajv
  * without coercion. Both are built from the same options and formats.
  */
-const pool = AjvCompiler()
-
 export function inputValidatorFactory (): ValidatorFactory {
   return (externalSchemas, options = {}) => {
     if (options.mode === 'JTD') throw new Error('The input policy needs Ajv in JSON Schema mode, not JTD.')
     const withFormats = { ...options, onCreate: registerInputFormats }
-    const textParts = compiledOnce(['text', externalSchemas, options], pool(externalSchemas, withFormats))
+    const coercing = pool(externalSchemas, withFormats)
+    const textParts = compiledOnce(['text', externalSchemas, options], (route: Route) => finiteOnly(coercing(route)))
     const body = compiledOnce(['body', externalSchemas, options], pool(externalSchemas, { ...withFormats, customOptions: { ...options.customOptions, coerceTypes: false } }))
-    return (route) => route.httpPart === 'body' ? body(route) : finiteOnly(textParts(route))
+    return (route) => route.httpPart === 'body' ? body(route) : textParts(route)
   }
 }
 
 type Validate = ReturnType<ReturnType<ValidatorFactory>>
+type Route = Parameters<ReturnType<ValidatorFactory>>[0]
 
 /**
  * Ajv coerces the text "Infinity" to a number and then skips every numeric check on it

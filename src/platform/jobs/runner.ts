@@ -151,8 +151,9 @@ export class JobRunner {
   }
 
   async #runBatch (jobType: JobType, messages: JobWithMetadata<object>[]): Promise<void> {
-    // Paused after this process last heard: hand the messages back unstarted (pg-boss's
-    // settle after this handler skips messages no longer active) and stop fetching the type.
+    // Paused after this process last heard: hand the messages back unstarted and stop
+    // fetching the type. They are held for RELEASE_HOLD_SECONDS, so pg-boss's settle after
+    // this handler finds them no longer active rather than claimed again (delivery.ts).
     if (await isJobTypePaused(this.#deps.db, jobType.type)) {
       await releaseClaims(this.#deps.db, jobType.type, messages.map((m) => m.id))
       void this.syncPauses()
