@@ -4,23 +4,27 @@
 // and template are its own, so several runs on one machine cannot disturb each other.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { startCluster } from './setup/cluster.ts'
 import { buildTemplate, dropTemplate, TEST_SECRET_KEY } from './helpers/database.ts'
+import { buildTapPlugins } from './setup/tap-plugins.ts'
 
 const started = performance.now()
+const tapBin = fileURLToPath(new URL('../node_modules/tap/dist/esm/run.mjs', import.meta.url))
+const tapBuilt = buildTapPlugins(tapBin)
 const cluster = await startCluster()
 const template = `afterresume_template_${process.pid}`
 let code = 1
 try {
-  await buildTemplate(cluster.adminUrl, template, TEST_SECRET_KEY)
+  await Promise.all([buildTemplate(cluster.adminUrl, template, TEST_SECRET_KEY), tapBuilt])
   process.stdout.write(`# test database ready (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}) in ${Math.round(performance.now() - started)} ms\n`)
-  const tapBin = fileURLToPath(new URL('../node_modules/tap/dist/esm/run.mjs', import.meta.url))
   // Every Node process of the run (tap, each test file, each program a test spawns) loads
   // the same few hundred TypeScript modules; one shared compile cache strips and compiles
   // each once instead of in every process (about a third of each start-up). Node keys the
   // cache by content, so an edited file is simply compiled again.
   const compileCache = process.env.NODE_COMPILE_CACHE ?? join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.cache', 'afterresume-compile')
+  // Ahead of any NODE_OPTIONS the caller set: see test/setup/record-no-files.ts.
+  const nodeOptions = [`--import=${pathToFileURL(join(import.meta.dirname, 'setup', 'record-no-files.ts')).href}`, process.env.NODE_OPTIONS ?? ''].join(' ').trim()
   code = await new Promise<number>((resolve) => {
     // Node strips the types itself; tap must not. package.json drops tap's TypeScript
     // plugin, but tap only rebuilds itself without it during a run, after its runner has
@@ -30,7 +34,7 @@ try {
     // loader into a no-op whichever plugin list tap starts with.
     const child = spawn(process.execPath, [tapBin, ...process.argv.slice(2)], {
       stdio: 'inherit',
-      env: { ...process.env, NODE_COMPILE_CACHE: compileCache, TAP_TYPE_STRIP_ONLY: '1', TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template },
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, NODE_COMPILE_CACHE: compileCache, TAP_TYPE_STRIP_ONLY: '1', TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template },
     })
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)))
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal))
