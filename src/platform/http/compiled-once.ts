@@ -8,7 +8,9 @@ const compiled = new Map<string, unknown>()
 
 /** `compile`, remembered per (set-up, schema JSON) for the life of the process. */
 export function compiledOnce<Route extends { schema?: unknown }, Compiled> (setup: unknown, compile: (route: Route) => Compiled): (route: Route) => Compiled {
-  const prefix = JSON.stringify(setup)
+  // Functions in the set-up (Ajv plugins, hooks) count by their source: JSON alone would
+  // drop them, and two set-ups differing only there would share compiled code.
+  const prefix = JSON.stringify(setup, (_key, value: unknown) => typeof value === 'function' ? value.toString() : value)
   return (route) => {
     const key = `${prefix}\n${JSON.stringify(route.schema)}`
     let result = compiled.get(key) as Compiled | undefined
