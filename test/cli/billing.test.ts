@@ -4,20 +4,9 @@ import t, { type Test } from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
-import { createTestDatabase } from '../helpers/database.ts'
+import { queryOnce, createTestDatabase } from '../helpers/database.ts'
 import { runCli, type CommandOutcome } from '../helpers/service-process.ts'
 import { TEST_SECRET_KEY } from '../helpers/services.ts'
-
-async function query<T extends pg.QueryResultRow> (url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return (await client.query<T>(text, values)).rows
-  } finally {
-    await client.end()
-  }
-}
 
 function json<T> (t: Test, outcome: CommandOutcome, what: string): T {
   t.equal(outcome.code, 0, `${what} exits 0${outcome.code === 0 ? '' : `: ${outcome.stderr}`}`)
@@ -31,7 +20,7 @@ t.test('billing grant, adjust and show: ledgered, audited as the CLI, never belo
   const dataDir = mkdtempSync(join(tmpdir(), 'afterresume-cli-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const env = { NODE_ENV: 'test', DATABASE_URL: url, SECRET_KEY: TEST_SECRET_KEY, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }
-  const tenant = (await query<{ id: string }>(url, 'INSERT INTO tenant (name) VALUES ($1) RETURNING id', ['Acme']))[0]!.id
+  const tenant = (await queryOnce<{ id: string }>(url, 'INSERT INTO tenant (name) VALUES ($1) RETURNING id', ['Acme']))[0]!.id
 
   const granted = json<Change>(t, await runCli(['billing', 'grant', '--tenant', tenant, '--credits', '250', '--reason', 'Pilot customer', '--idempotency-key', 'pilot'], env), 'billing grant')
   t.match(granted, { created: true, entry: { kind: 'grant', amount: 250, reason: 'Pilot customer' }, available: 250, reserved: 0 })
@@ -56,7 +45,7 @@ t.test('billing grant, adjust and show: ledgered, audited as the CLI, never belo
   const shown = json<{ name: string; plan: string | null; available: number; reserved: number; entries: Array<{ kind: string; amount: number }> }>(t, await runCli(['billing', 'show', '--tenant', tenant], env), 'billing show')
   t.same({ name: shown.name, plan: shown.plan, available: shown.available, reserved: shown.reserved, entries: shown.entries.map((e) => [e.kind, e.amount]) },
     { name: 'Acme', plan: null, available: 200, reserved: 0, entries: [['adjustment', -50], ['grant', 250]] })
-  const audit = await query<{ kind: string; by: string; credits: number; user_id: string | null }>(url,
+  const audit = await queryOnce<{ kind: string; by: string; credits: number; user_id: string | null }>(url,
     'SELECT kind, detail->>\'by\' AS by, (detail->>\'credits\')::int AS credits, user_id FROM auth_event WHERE tenant_id = $1 ORDER BY id', [tenant])
   t.same(audit, [
     { kind: 'billing_credits_granted', by: 'cli', credits: 250, user_id: null },

@@ -5,9 +5,8 @@ import t, { type Test } from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { readMigrations } from '../../src/platform/db/migrate.ts'
-import { createEmptyDatabase, createTestDatabase } from '../helpers/database.ts'
+import { queryOnce, createEmptyDatabase, createTestDatabase } from '../helpers/database.ts'
 import { freePort } from '../helpers/ports.ts'
 import { runCli, startRole, type CommandOutcome } from '../helpers/service-process.ts'
 import { TEST_SECRET_KEY } from '../helpers/services.ts'
@@ -24,16 +23,6 @@ function baseEnv (t: Tap, url: string): Record<string, string> {
 function json<T> (t: Test, outcome: CommandOutcome, what: string): T {
   t.equal(outcome.code, 0, `${what} exits 0${outcome.code === 0 ? '' : `: ${outcome.stderr}`}`)
   return JSON.parse(outcome.stdout) as T
-}
-
-async function query<T extends pg.QueryResultRow> (url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return (await client.query<T>(text, values)).rows
-  } finally {
-    await client.end()
-  }
 }
 
 t.test('validate-env: OK for a good configuration; exit 1 naming every bad setting', async (t) => {
@@ -62,7 +51,7 @@ t.test('migrate applies every migration to an empty database, then nothing', asy
   t.same(first, { applied: all.map((m) => m.name), schema_version: all.at(-1)?.version })
   const second = json<{ applied: string[]; schema_version: number }>(t, await runCli(['migrate'], env), 'the second migrate')
   t.same(second, { applied: [], schema_version: all.at(-1)?.version }, 'a second run applies nothing and says so')
-  const recorded = await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM schema_migration')
+  const recorded = await queryOnce<{ n: number }>(url, 'SELECT count(*)::int AS n FROM schema_migration')
   t.equal(recorded[0]?.n, all.length)
 })
 
@@ -71,7 +60,7 @@ interface Schedule { id: string; name: string; job_type: string; cron: string; t
 t.test('schedules add, list, disable, enable, remove: the row and its pg-boss mirror follow', async (t) => {
   const url = await createTestDatabase(t)
   const env = baseEnv(t, url)
-  const mirrored = async (id: string) => (await query<{ cron: string; timezone: string }>(url, 'SELECT cron, timezone FROM pgboss.schedule WHERE key = $1', [id]))
+  const mirrored = async (id: string) => (await queryOnce<{ cron: string; timezone: string }>(url, 'SELECT cron, timezone FROM pgboss.schedule WHERE key = $1', [id]))
 
   const added = json<Schedule>(t, await runCli(['schedules', 'add', 'nightly-echo', '--type', 'system.echo', '--cron', '0 3 * * *', '--timezone', 'Europe/Paris', '--payload', '{"x":1}'], env), 'schedules add')
   t.match(added, { name: 'nightly-echo', job_type: 'system.echo', cron: '0 3 * * *', timezone: 'Europe/Paris', payload: { x: 1 }, enabled: true })
@@ -114,7 +103,7 @@ interface JobOut { id: string; type: string; status: string; trigger: string; pa
 t.test('jobs enqueue --tenant puts the job in that tenant (so its members can follow it); an unknown tenant is a usage error', async (t) => {
   const url = await createTestDatabase(t)
   const env = baseEnv(t, url)
-  const [tenant] = await query<{ id: string }>(url, "INSERT INTO tenant (name) VALUES ('Acme') RETURNING id")
+  const [tenant] = await queryOnce<{ id: string }>(url, "INSERT INTO tenant (name) VALUES ('Acme') RETURNING id")
   const [inTenant, unknown, malformed] = await Promise.all([
     runCli(['jobs', 'enqueue', 'system.echo', '--tenant', tenant!.id], env),
     runCli(['jobs', 'enqueue', 'system.echo', '--tenant', '00000000-0000-4000-8000-000000000000'], env),
@@ -177,7 +166,7 @@ t.test('jobs enqueue, list, show, cancel, retry, types; then a worker and an API
   t.equal(health.status, 200, 'the API answers')
   const done = await (async () => {
     for (let i = 0; i < 200; i++) {
-      const [row] = await query<{ status: string }>(url, 'SELECT status FROM job WHERE id = $1', [retried.id])
+      const [row] = await queryOnce<{ status: string }>(url, 'SELECT status FROM job WHERE id = $1', [retried.id])
       if (row?.status === 'success') return row
       await new Promise((resolve) => setTimeout(resolve, 50))
     }

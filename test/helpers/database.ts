@@ -27,6 +27,15 @@ async function admin<T> (adminUrl: string, run: (client: pg.Client) => Promise<T
   }
 }
 
+/**
+ * One statement on a connection of its own, as the user in `url`: the database's owner,
+ * for what the service's own role may not do (end connections, drop tables, read
+ * pg-boss's tables) or for checking rows behind the service's back.
+ */
+export async function queryOnce<T extends pg.QueryResultRow = pg.QueryResultRow> (url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  return admin(url, async (client) => (await client.query<T>(text, values)).rows)
+}
+
 export async function buildTemplate (adminUrl: string, template: string, secretKey: string): Promise<void> {
   await admin(adminUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)

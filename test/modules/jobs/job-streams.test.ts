@@ -2,7 +2,7 @@
 // streaming fetch reading text/event-stream as an SPA would.
 import t from 'tap'
 import Fastify from 'fastify'
-import pg from 'pg'
+import { queryOnce } from '../../helpers/database.ts'
 import type { App } from '../../../src/platform/http/app-instance.ts'
 import { installLongRequests } from '../../../src/platform/http/event-stream.ts'
 import { JobRegistry } from '../../../src/platform/jobs/registry.ts'
@@ -188,10 +188,7 @@ t.test('streams survive the listening connection dropping, and end when the app 
   t.equal((await stream.next())?.json.message, 'job started')
   t.equal((await stream.next())?.json.message, 'step one')
   // As the database's owner: the service role may not end the owner's connections.
-  const owner = new pg.Client({ connectionString: services.url })
-  await owner.connect()
-  const { rows } = await owner.query<{ ended: boolean }>("SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'afterresume:event-hub' AND datname = current_database()")
-  await owner.end()
+  const rows = await queryOnce<{ ended: boolean }>(services.url, "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'afterresume:event-hub' AND datname = current_database()")
   t.same(rows, [{ ended: true }], 'the hub\'s connection was cut')
   gate('restart:one').open()
   t.equal((await stream.next())?.json.message, 'step two', 'delivered after the hub reconnected')

@@ -7,23 +7,13 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../../src/platform/db/embedded.ts'
 import { RELOCATION_ROOT, relocatedHomeFor } from '../../../src/platform/db/local-cluster.ts'
 import { StartupError } from '../../../src/platform/startup-error.ts'
 import { freePort } from '../../helpers/ports.ts'
+import { queryOnce } from '../../helpers/database.ts'
 
 const asRoot = process.getuid?.() === 0
-
-async function query (url: string, text: string, values: unknown[] = []): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return (await client.query(text, values)).rows
-  } finally {
-    await client.end()
-  }
-}
 
 /** Like `mktemp -d`: a new folder only its owner may enter (0700). */
 function privateFolder (t: { teardown(fn: () => void): void }): string {
@@ -60,18 +50,18 @@ for (const layout of layouts) {
       t.equal(server.relocation, undefined)
     }
     t.ok(existsSync(join(dataDir, 'embedded-pg.json')), 'the credentials stay in DATA_DIR')
-    t.same(await query(server.url, 'SELECT 1 AS one'), [{ one: 1 }], 'it answers a query')
-    await query(server.url, 'CREATE TABLE kept (note text)')
-    await query(server.url, 'INSERT INTO kept VALUES ($1)', ['written before the restart'])
+    t.same(await queryOnce(server.url, 'SELECT 1 AS one'), [{ one: 1 }], 'it answers a query')
+    await queryOnce(server.url, 'CREATE TABLE kept (note text)')
+    await queryOnce(server.url, 'INSERT INTO kept VALUES ($1)', ['written before the restart'])
 
     await server.stop()
     server = undefined
-    await t.rejects(query(`postgres://127.0.0.1:${port}/postgres`, 'SELECT 1'), { code: 'ECONNREFUSED' }, 'stop stops the server')
+    await t.rejects(queryOnce(`postgres://127.0.0.1:${port}/postgres`, 'SELECT 1'), { code: 'ECONNREFUSED' }, 'stop stops the server')
 
     server = await startEmbeddedPostgres(dataDir, port)
     t.equal(server.owned, true)
     t.equal(server.clusterDir, clusterDir, 'the second start uses the same cluster')
-    t.same(await query(server.url, 'SELECT note FROM kept'), [{ note: 'written before the restart' }], 'the data survived')
+    t.same(await queryOnce(server.url, 'SELECT note FROM kept'), [{ note: 'written before the restart' }], 'the data survived')
 
     // The credentials file gone (a checkout deleted and cloned again, while a relocated cluster stays).
     await server.stop()

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
+import { queryOnce } from '../../helpers/database.ts'
 import { ConfigError, loadConfig } from '../../../src/config.ts'
 import { buildTestApp, startTestServices, TEST_SECRET_KEY } from '../../helpers/services.ts'
 import { signUp } from '../../helpers/auth.ts'
@@ -24,10 +24,7 @@ async function brokenShareLinks (t: Test, env: Record<string, string>) {
   const app = await buildTestApp(t, services)
   const alice = await signUp(app, services)
   // As the database owner (DATABASE_URL): the service's own role may not drop tables.
-  const owner = new pg.Client({ connectionString: services.config.databaseUrl })
-  await owner.connect()
-  await owner.query('DROP TABLE share_link CASCADE')
-  await owner.end()
+  await queryOnce(services.url, 'DROP TABLE share_link CASCADE')
   return app.inject({ method: 'GET', url: '/api/share-links/', headers: alice.headers })
 }
 

@@ -2,7 +2,7 @@
 // worker missed the notification; resuming runs them, as first attempts. And the worker
 // heartbeat rows the console shows.
 import t from 'tap'
-import pg from 'pg'
+import { queryOnce } from '../../helpers/database.ts'
 import { sql } from 'kysely'
 import type { Db } from '../../../src/platform/db/database.ts'
 import { RELEASE_HOLD_SECONDS, releaseClaims } from '../../../src/platform/jobs/delivery.ts'
@@ -91,8 +91,5 @@ t.test('a worker stamps worker_heartbeat while it runs and removes its row when 
     return beat !== undefined && beat.last_seen_at > firstBeat ? true : undefined
   }, 10_000, 'a later stamp')
   await services.stop()
-  const client = new pg.Client({ connectionString: services.url })
-  await client.connect()
-  t.teardown(() => client.end())
-  t.same((await client.query('SELECT worker FROM worker_heartbeat')).rows, [], 'gone on a graceful stop')
+  t.same(await queryOnce(services.url, 'SELECT worker FROM worker_heartbeat'), [], 'gone on a graceful stop')
 })

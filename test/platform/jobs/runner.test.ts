@@ -6,7 +6,6 @@
 // a table in the settling transaction, so a rolled-back settlement leaves no row.
 // Workflows wait at a gate the test opens, so every race is staged, never slept through.
 import t, { type Test } from 'tap'
-import pg from 'pg'
 import { sql } from 'kysely'
 import { pino } from 'pino'
 import type { Executor } from '../../../src/platform/db/database.ts'
@@ -17,6 +16,7 @@ import { JobRegistry } from '../../../src/platform/jobs/registry.ts'
 import { JobRunner, PermanentJobError, RetryLaterError, WORKER_NAME } from '../../../src/platform/jobs/runner.ts'
 import type { AttemptOutcome, JobMetrics } from '../../../src/platform/observability/metrics.ts'
 import type { Services } from '../../../src/runtime.ts'
+import { queryOnce } from '../../helpers/database.ts'
 import { eventually, startedOnce, startTestServices } from '../../helpers/services.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
 
@@ -72,11 +72,11 @@ function scripted (gates: Gates, ownerUrl: () => string) {
       throw new Error('the acknowledgement was lost')
     }
     if (payload.vanish === true) {
-      await owner(ownerUrl(), 'DELETE FROM job WHERE id = $1', [ctx.jobId])
+      await queryOnce(ownerUrl(), 'DELETE FROM job WHERE id = $1', [ctx.jobId])
       throw new Error('its row is gone')
     }
     if (payload.lose_delivery === true) {
-      await owner(ownerUrl(), 'DELETE FROM pgboss.job WHERE id = $1', [ctx.jobId])
+      await queryOnce(ownerUrl(), 'DELETE FROM pgboss.job WHERE id = $1', [ctx.jobId])
       throw new Error('its delivery is gone')
     }
     if (payload.long_stack === true) {
@@ -130,16 +130,6 @@ class RecordingMetrics implements JobMetrics {
   }
 }
 
-async function owner (url: string, text: string, values: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await client.query(text, values)
-  } finally {
-    await client.end()
-  }
-}
-
 interface Setup {
   services: Services
   runner: JobRunner
@@ -160,7 +150,7 @@ async function setup (t: Parameters<typeof startTestServices>[0]): Promise<Setup
   registry.register(BATCH, workflow, { ...retries, credits: { estimatedTokens: 1000 }, batchSize: 4 })
   const services = await startTestServices(t, { registry })
   ownerUrl = services.url
-  await owner(services.url, `
+  await queryOnce(services.url, `
     CREATE TABLE runner_test_settlement (id serial PRIMARY KEY, job_id uuid NOT NULL, tenant_id uuid NOT NULL, ending text NOT NULL, in_transaction boolean NOT NULL);
     GRANT ALL ON runner_test_settlement, runner_test_settlement_id_seq TO afterresume_app;
     CREATE FUNCTION runner_test_doom() RETURNS trigger LANGUAGE plpgsql AS $$
