@@ -74,6 +74,8 @@ t.test('reserve: one hold per job, written as a reserve row; a retry holds nothi
   const exact = job(1500)
   t.equal(await credits.reserve(exact), undefined, 'the last 15 credits can be held')
   t.same(await readBalance(db, tenantId), { available: 0, reserved: 25 })
+  t.equal(await credits.reserve(first), undefined, 'a retry finds its hold, with nothing left available')
+  t.same(await readBalance(db, tenantId), { available: 0, reserved: 25 })
 })
 
 t.test('settle: a success is charged its calls, at most its hold, and the rest released; any other ending is charged nothing; twice is once', async (t) => {

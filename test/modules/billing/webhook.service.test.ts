@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import type Stripe from 'stripe'
-import { readBalance } from '../../../src/modules/billing/billing.repository.ts'
+import { readBalance, setPlan } from '../../../src/modules/billing/billing.repository.ts'
+import { changeCredits } from '../../../src/modules/billing/billing.service.ts'
+import { NO_REQUEST } from '../../../src/modules/identity/audit.ts'
 import { receiveStripeEvent, type WebhookAnswer } from '../../../src/modules/billing/webhook.service.ts'
 import type { Db } from '../../../src/platform/db/database.ts'
 import { startedOnce, startTestServices } from '../../helpers/services.ts'
@@ -173,4 +175,110 @@ t.test('every event that is done is stored as processed, with Stripe\'s time; cu
     const row = await stored(event)
     t.same([row.created_at.getTime(), row.processed_at !== null], [created * 1000, true], `${what}: Stripe's time, and processed`)
   }
+})
+
+t.test('invoices in the older API shape, invoices without a customer or a PaymentIntent, subscriptions without a customer', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const entryOf = async (object: string) => {
+    const row = await db.selectFrom('credit_entry').select(['tenant_id', 'amount', 'payment_intent']).where('stripe_object', '=', object).executeTakeFirstOrThrow()
+    return { ...row, amount: Number(row.amount) }
+  }
+  const customerOf = async () => (await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', tenantId).executeTakeFirstOrThrow()).stripe_customer_id
+
+  // An endpoint pinned to an API version before `parent` and `payments`: the subscription's
+  // metadata and the PaymentIntent sit on the invoice itself.
+  const older = unique('in')
+  const olderIntent = unique('pi')
+  const olderShape = { id: unique('evt'), object: 'event', created: 1_796_000_200, livemode: false, type: 'invoice.paid', data: { object: { id: older, object: 'invoice', customer: null, status: 'paid', subscription_details: { metadata: { tenant_id: tenantId, credits: '12' } }, payment_intent: olderIntent } } }
+  t.equal((await deliver(db, olderShape)).outcome, 'granted 12 credits', 'metadata read from subscription_details')
+  t.same(await entryOf(older), { tenant_id: tenantId, amount: 12, payment_intent: olderIntent }, 'the PaymentIntent read from the invoice')
+  t.equal(await customerOf(), null, 'an invoice without a customer keeps none')
+
+  // The current shape, paid by something other than a PaymentIntent.
+  const noIntent = invoicePaid(unique('evt'), { id: unique('in'), tenantId, credits: 4, customer: unique('cus') }) as { data: { object: { id: string; customer: string | null; payments: { data: unknown[] } } } }
+  noIntent.data.object.customer = null
+  noIntent.data.object.payments.data = [{ payment: { type: 'charge', charge: unique('ch') } }]
+  t.equal((await deliver(db, noIntent)).outcome, 'granted 4 credits')
+  t.same(await entryOf(noIntent.data.object.id), { tenant_id: tenantId, amount: 4, payment_intent: null }, 'no PaymentIntent recorded')
+
+  const anonymous = invoicePaid(unique('evt'), { id: unique('in'), credits: 4, customer: unique('cus') }) as { data: { object: { customer: string | null } } }
+  anonymous.data.object.customer = null
+  t.equal((await deliver(db, anonymous)).outcome, 'ignored: neither the subscription\'s metadata.tenant_id nor the customer names a tenant of this server', 'no tenant id and no customer')
+
+  await setPlan(db, tenantId, 'pro')
+  const ended = (metadata: Record<string, string>) => deliver(db, { id: unique('evt'), object: 'event', created: 1_796_000_300, livemode: false, type: 'customer.subscription.deleted', data: { object: { id: unique('sub'), object: 'subscription', customer: null, metadata } } })
+  t.equal((await ended({})).outcome, 'ignored: the subscription names no tenant of this server', 'no tenant id and no customer')
+  t.equal(await planOf(db, tenantId), 'pro')
+  t.equal((await ended({ tenant_id: tenantId })).outcome, 'subscription ended; plan cleared (credits already granted stay)', 'found by its metadata alone')
+  t.equal(await planOf(db, tenantId), null)
+  t.same(await readBalance(db, tenantId), { available: 16, reserved: 0 })
+})
+
+t.test('refunds take back only what is left: credits already spent stay spent', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const spend = (credits: number) => changeCredits(db, { tenantId, kind: 'adjustment', credits: -credits, reason: 'spent in the test', staffUserId: null, actor: { by: 'test' } }, NO_REQUEST)
+
+  const partly = unique('pi')
+  await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 10, paymentIntent: partly }))
+  await spend(6)
+  const partlyCharge = unique('ch')
+  t.equal((await deliver(db, chargeRefunded(unique('evt'), { id: partlyCharge, paymentIntent: partly, amount: 1000, refunded: 1000 }))).outcome, 'reversed 4 credits', 'the 4 not yet spent')
+  const row = await db.selectFrom('credit_entry').select(['amount', 'reason']).where('stripe_object', '=', partlyCharge).executeTakeFirstOrThrow()
+  t.same([Number(row.amount), row.reason], [4, 'Stripe refund of 1000 of 1000 usd; 6 credits were already spent'])
+  t.same(await readBalance(db, tenantId), { available: 0, reserved: 0 })
+
+  const wholly = unique('pi')
+  await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 5, paymentIntent: wholly }))
+  await spend(5)
+  const whollyCharge = unique('ch')
+  t.equal((await deliver(db, chargeRefunded(unique('evt'), { id: whollyCharge, paymentIntent: wholly, amount: 500, refunded: 500 }))).outcome, 'refund of 5 credits: all of them were already spent')
+  t.equal(await db.selectFrom('credit_entry').select('id').where('stripe_object', '=', whollyCharge).executeTakeFirst(), undefined, 'no refund row of 0 credits')
+  t.same(await readBalance(db, tenantId), { available: 0, reserved: 0 })
+})
+
+t.test('ids given as expanded objects, a checkout without a customer, a one-off invoice, an invoice paid in parts; a refund with nothing left to take is done', async (t) => {
+  const { database: { db } } = await services()
+  const tenantId = await insertTenant(db)
+  const customerOf = async () => (await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', tenantId).executeTakeFirstOrThrow()).stripe_customer_id
+  const intentOf = async (object: string) => (await db.selectFrom('credit_entry').select('payment_intent').where('stripe_object', '=', object).executeTakeFirstOrThrow()).payment_intent
+
+  const anonymous = checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 2 }) as { data: { object: { customer: unknown } } }
+  anonymous.data.object.customer = null
+  t.equal((await deliver(db, anonymous)).outcome, 'granted 2 credits', 'a guest checkout')
+  t.equal(await customerOf(), null)
+
+  // Stripe sends an expanded field as the object itself; its id is what counts.
+  const customer = unique('cus')
+  const expandedIntent = unique('pi')
+  const expanded = checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 3 }) as { data: { object: { id: string; customer: unknown; payment_intent: unknown } } }
+  expanded.data.object.customer = { id: customer, object: 'customer' }
+  expanded.data.object.payment_intent = { id: expandedIntent, object: 'payment_intent' }
+  t.equal((await deliver(db, expanded)).outcome, 'granted 3 credits')
+  t.equal(await customerOf(), customer)
+  t.equal(await intentOf(expanded.data.object.id), expandedIntent)
+
+  // An invoice that is not a subscription's: no metadata anywhere, found by its customer.
+  const oneOff = invoicePaid(unique('evt'), { id: unique('in'), credits: 1, customer }) as { data: { object: Record<string, unknown> } }
+  oneOff.data.object.parent = null
+  t.equal((await deliver(db, oneOff)).outcome, 'ignored: the invoice\'s subscription carries no metadata.credits')
+  const quoted = invoicePaid(unique('evt'), { id: unique('in'), credits: 1, customer }) as { data: { object: Record<string, unknown> } }
+  quoted.data.object.parent = { type: 'quote_details', quote_details: { quote: unique('qt') }, subscription_details: null }
+  t.equal((await deliver(db, quoted)).outcome, 'ignored: the invoice\'s subscription carries no metadata.credits', 'an invoice from a quote')
+
+  // Paid in parts: the first payment by a charge, the second by a PaymentIntent.
+  const inParts = invoicePaid(unique('evt'), { id: unique('in'), tenantId, credits: 5, customer }) as { data: { object: { id: string; payments: { data: unknown[] } } } }
+  const partIntent = unique('pi')
+  inParts.data.object.payments.data = [{ payment: { type: 'charge', charge: unique('ch') } }, { payment: { type: 'payment_intent', payment_intent: partIntent } }]
+  t.equal((await deliver(db, inParts)).outcome, 'granted 5 credits')
+  t.equal(await intentOf(inParts.data.object.id), partIntent, 'the PaymentIntent among the payments')
+
+  const spent = unique('pi')
+  await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 4, paymentIntent: spent }))
+  await changeCredits(db, { tenantId, kind: 'adjustment', credits: -14, reason: 'spent in the test', staffUserId: null, actor: { by: 'test' } }, NO_REQUEST)
+  const refund = chargeRefunded(unique('evt'), { id: unique('ch'), paymentIntent: spent, amount: 400, refunded: 400 })
+  t.equal((await deliver(db, refund)).outcome, 'refund of 4 credits: all of them were already spent')
+  const stored = await db.selectFrom('stripe_event').select('processed_at').where('id', '=', (refund as { id: string }).id).executeTakeFirstOrThrow()
+  t.type(stored.processed_at, Date, 'stored as processed: a replay changes nothing')
 })
