@@ -66,8 +66,12 @@ let failed = false
 try {
   await buildTemplate(cluster.adminUrl, template, TEST_SECRET_KEY)
   // The property tests run 10 histories per mutant (their own defaults are 40 and 80): a mutant of
-  // the ledgers is found by the focused tests first; PROPERTY_RUNS overrides.
-  const env = { ...process.env, PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '10', NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? `${ROOT}node_modules/.cache/afterresume-compile`, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template }
+  // the ledgers is found by the focused tests first; PROPERTY_RUNS overrides. They run from one
+  // fixed seed (PROPERTY_SEED overrides), so every mutant meets the same histories, which
+  // Stryker's first, unmutated run has passed. With a random seed, 10 histories sometimes
+  // missed an outcome the billing property test insists on reaching (seed 3 reaches no
+  // refused adjustment), and that failure counted as a killed mutant whatever the mutant was.
+  const env = { ...process.env, PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '10', PROPERTY_SEED: process.env.PROPERTY_SEED ?? '1', NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? `${ROOT}node_modules/.cache/afterresume-compile`, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template }
   for (const name of names) {
     const group = MUTATION_GROUPS[name]!
     process.stdout.write(`\n# mutation group ${name}: ${group.file} against ${group.tests.join(' ')}\n`)
