@@ -25,6 +25,10 @@ async function planOf (db: Db, tenantId: string): Promise<string | null> {
   return (await db.selectFrom('tenant').select('billing_plan').where('id', '=', tenantId).executeTakeFirstOrThrow()).billing_plan
 }
 
+async function customerOf (db: Db, tenantId: string): Promise<string | null> {
+  return (await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', tenantId).executeTakeFirstOrThrow()).stripe_customer_id
+}
+
 t.test('checkout: metadata.credits is a whole positive number of at most nine digits, or nothing is granted', async (t) => {
   const { database: { db } } = await services()
   const tenantId = await insertTenant(db)
@@ -51,8 +55,7 @@ t.test('checkout: client_reference_id must be the id of a tenant of this server,
   const upper = await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId: tenantId.toUpperCase(), credits: 5, customer }))
   t.equal(upper.outcome, 'granted 5 credits')
   t.same(await readBalance(db, tenantId), { available: 5, reserved: 0 })
-  const kept = await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', tenantId).executeTakeFirstOrThrow()
-  t.equal(kept.stripe_customer_id, customer, 'the customer is kept for the portal')
+  t.equal(await customerOf(db, tenantId), customer, 'the customer is kept for the portal')
 })
 
 t.test('subscriptions: the plan name is kept when it is a plain lower-case name; invoices find the tenant by metadata or customer', async (t) => {
@@ -135,7 +138,6 @@ t.test('an event is applied once: a replay is a duplicate with its first outcome
 t.test('every event that is done is stored as processed, with Stripe\'s time; customers are kept from subscriptions and invoices; metadata may be missing', async (t) => {
   const { database: { db } } = await services()
   const tenantId = await insertTenant(db)
-  const customerOf = async (id = tenantId) => (await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', id).executeTakeFirstOrThrow()).stripe_customer_id
   const stored = async (event: object) => db.selectFrom('stripe_event').select(['created_at', 'processed_at', 'outcome']).where('id', '=', (event as { id: string }).id).executeTakeFirstOrThrow()
   const withoutMetadata = (event: object): object => {
     const copy = structuredClone(event) as { data: { object: { metadata: unknown } } }
@@ -146,7 +148,7 @@ t.test('every event that is done is stored as processed, with Stripe\'s time; cu
   const firstCustomer = unique('cus')
   const subscription = withoutMetadata(checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 1, mode: 'subscription', customer: firstCustomer }))
   t.equal((await deliver(db, subscription)).outcome, 'subscription started; each paid invoice grants its credits', 'a subscription session without metadata')
-  t.equal(await customerOf(), firstCustomer, 'the subscription\'s customer is kept')
+  t.equal(await customerOf(db, tenantId), firstCustomer, 'the subscription\'s customer is kept')
   const unnamed = withoutMetadata(checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 1 }))
   t.equal((await deliver(db, unnamed)).outcome, 'ignored: the session carries no metadata.credits')
   const packless = checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 3 }) as { data: { object: { id: string; metadata: Record<string, string> } } }
@@ -159,7 +161,7 @@ t.test('every event that is done is stored as processed, with Stripe\'s time; cu
   const other = await insertTenant(db)
   const secondCustomer = unique('cus')
   await deliver(db, invoicePaid(unique('evt'), { id: unique('in'), tenantId: other, credits: 2, customer: secondCustomer }))
-  t.equal(await customerOf(other), secondCustomer, 'the invoice\'s customer is kept')
+  t.equal(await customerOf(db, other), secondCustomer, 'the invoice\'s customer is kept')
 
   const intent = unique('pi')
   await deliver(db, checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 10, paymentIntent: intent, customer: firstCustomer }))
@@ -184,7 +186,6 @@ t.test('invoices in the older API shape, invoices without a customer or a Paymen
     const row = await db.selectFrom('credit_entry').select(['tenant_id', 'amount', 'payment_intent']).where('stripe_object', '=', object).executeTakeFirstOrThrow()
     return { ...row, amount: Number(row.amount) }
   }
-  const customerOf = async () => (await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', tenantId).executeTakeFirstOrThrow()).stripe_customer_id
 
   // An endpoint pinned to an API version before `parent` and `payments`: the subscription's
   // metadata and the PaymentIntent sit on the invoice itself.
@@ -193,7 +194,7 @@ t.test('invoices in the older API shape, invoices without a customer or a Paymen
   const olderShape = { id: unique('evt'), object: 'event', created: 1_796_000_200, livemode: false, type: 'invoice.paid', data: { object: { id: older, object: 'invoice', customer: null, status: 'paid', subscription_details: { metadata: { tenant_id: tenantId, credits: '12' } }, payment_intent: olderIntent } } }
   t.equal((await deliver(db, olderShape)).outcome, 'granted 12 credits', 'metadata read from subscription_details')
   t.same(await entryOf(older), { tenant_id: tenantId, amount: 12, payment_intent: olderIntent }, 'the PaymentIntent read from the invoice')
-  t.equal(await customerOf(), null, 'an invoice without a customer keeps none')
+  t.equal(await customerOf(db, tenantId), null, 'an invoice without a customer keeps none')
 
   // The current shape, paid by something other than a PaymentIntent.
   const noIntent = invoicePaid(unique('evt'), { id: unique('in'), tenantId, credits: 4, customer: unique('cus') }) as { data: { object: { id: string; customer: string | null; payments: { data: unknown[] } } } }
@@ -241,13 +242,12 @@ t.test('refunds take back only what is left: credits already spent stay spent', 
 t.test('ids given as expanded objects, a checkout without a customer, a one-off invoice, an invoice paid in parts; a refund with nothing left to take is done', async (t) => {
   const { database: { db } } = await services()
   const tenantId = await insertTenant(db)
-  const customerOf = async () => (await db.selectFrom('tenant').select('stripe_customer_id').where('id', '=', tenantId).executeTakeFirstOrThrow()).stripe_customer_id
   const intentOf = async (object: string) => (await db.selectFrom('credit_entry').select('payment_intent').where('stripe_object', '=', object).executeTakeFirstOrThrow()).payment_intent
 
   const anonymous = checkoutCompleted(unique('evt'), { id: unique('cs'), tenantId, credits: 2 }) as { data: { object: { customer: unknown } } }
   anonymous.data.object.customer = null
   t.equal((await deliver(db, anonymous)).outcome, 'granted 2 credits', 'a guest checkout')
-  t.equal(await customerOf(), null)
+  t.equal(await customerOf(db, tenantId), null)
 
   // Stripe sends an expanded field as the object itself; its id is what counts.
   const customer = unique('cus')
@@ -256,7 +256,7 @@ t.test('ids given as expanded objects, a checkout without a customer, a one-off 
   expanded.data.object.customer = { id: customer, object: 'customer' }
   expanded.data.object.payment_intent = { id: expandedIntent, object: 'payment_intent' }
   t.equal((await deliver(db, expanded)).outcome, 'granted 3 credits')
-  t.equal(await customerOf(), customer)
+  t.equal(await customerOf(db, tenantId), customer)
   t.equal(await intentOf(expanded.data.object.id), expandedIntent)
 
   // An invoice that is not a subscription's: no metadata anywhere, found by its customer.
@@ -280,5 +280,7 @@ t.test('ids given as expanded objects, a checkout without a customer, a one-off 
   const refund = chargeRefunded(unique('evt'), { id: unique('ch'), paymentIntent: spent, amount: 400, refunded: 400 })
   t.equal((await deliver(db, refund)).outcome, 'refund of 4 credits: all of them were already spent')
   const stored = await db.selectFrom('stripe_event').select('processed_at').where('id', '=', (refund as { id: string }).id).executeTakeFirstOrThrow()
-  t.type(stored.processed_at, Date, 'stored as processed: a replay changes nothing')
+  t.type(stored.processed_at, Date, 'stored as processed')
+  t.same(await deliver(db, refund), { received: true, duplicate: true, outcome: 'refund of 4 credits: all of them were already spent' }, 'a replay is answered from its row')
+  t.same(await readBalance(db, tenantId), { available: 0, reserved: 0 })
 })
