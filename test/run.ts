@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { startCluster } from './setup/cluster.ts'
 import { buildTemplate, dropTemplate, TEST_SECRET_KEY } from './helpers/database.ts'
 import { buildTapPlugins } from './setup/tap-plugins.ts'
+import { COMPILE_CACHE } from './setup/cache.ts'
 
 const started = performance.now()
 const tapBin = fileURLToPath(new URL('../node_modules/tap/dist/esm/run.mjs', import.meta.url))
@@ -18,11 +19,6 @@ let code = 1
 try {
   await Promise.all([buildTemplate(cluster.adminUrl, template, TEST_SECRET_KEY), tapBuilt])
   process.stdout.write(`# test database ready (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}) in ${Math.round(performance.now() - started)} ms\n`)
-  // Every Node process of the run (tap, each test file, each program a test spawns) loads
-  // the same few hundred TypeScript modules; one shared compile cache strips and compiles
-  // each once instead of in every process (about a third of each start-up). Node keys the
-  // cache by content, so an edited file is simply compiled again.
-  const compileCache = process.env.NODE_COMPILE_CACHE ?? join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.cache', 'afterresume-compile')
   // Ahead of any NODE_OPTIONS the caller set: see test/setup/record-no-files.ts.
   const nodeOptions = [`--import=${pathToFileURL(join(import.meta.dirname, 'setup', 'record-no-files.ts')).href}`, process.env.NODE_OPTIONS ?? ''].join(' ').trim()
   code = await new Promise<number>((resolve) => {
@@ -34,7 +30,7 @@ try {
     // loader into a no-op whichever plugin list tap starts with.
     const child = spawn(process.execPath, [tapBin, ...process.argv.slice(2)], {
       stdio: 'inherit',
-      env: { ...process.env, NODE_OPTIONS: nodeOptions, NODE_COMPILE_CACHE: compileCache, TAP_TYPE_STRIP_ONLY: '1', TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template },
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, NODE_COMPILE_CACHE: COMPILE_CACHE, TAP_TYPE_STRIP_ONLY: '1', TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template },
     })
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)))
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal))

@@ -101,8 +101,13 @@ export function signed (event: object, options: { secret?: string; timestamp?: n
   return { payload, headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': header } }
 }
 
-function event (id: string, type: string, object: object): object {
-  return { id, object: 'event', api_version: Stripe.API_VERSION, created: 1_796_000_000, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } }
+function event (id: string, type: string, object: object, created = 1_796_000_000): object {
+  return { id, object: 'event', api_version: Stripe.API_VERSION, created, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } }
+}
+
+/** `created`: Stripe's time of the event, for tests that check it is what gets stored. */
+export function subscriptionDeleted (id: string, subscription: { customer: string | null; metadata?: Record<string, string>; created?: number }): object {
+  return event(id, 'customer.subscription.deleted', { id: `sub_${id}`, object: 'subscription', customer: subscription.customer, metadata: subscription.metadata ?? {} }, subscription.created)
 }
 
 export function checkoutCompleted (id: string, session: { id: string; tenantId: string; credits: number | string; customer?: string; paymentIntent?: string; mode?: 'payment' | 'subscription'; paymentStatus?: string; plan?: string; type?: string }): object {

@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { COMPILE_CACHE } from '../setup/cache.ts'
 import { startCluster } from '../setup/cluster.ts'
 import { buildTemplate, dropTemplate } from '../helpers/database.ts'
 import { TEST_SECRET_KEY } from '../helpers/services.ts'
@@ -71,7 +72,7 @@ try {
   // Stryker's first, unmutated run has passed. With a random seed, 10 histories sometimes
   // missed an outcome the billing property test insists on reaching (seed 3 reaches no
   // refused adjustment), and that failure counted as a killed mutant whatever the mutant was.
-  const env = { ...process.env, PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '10', PROPERTY_SEED: process.env.PROPERTY_SEED ?? '1', NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? `${ROOT}node_modules/.cache/afterresume-compile`, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template }
+  const env = { ...process.env, PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '10', PROPERTY_SEED: process.env.PROPERTY_SEED ?? '1', NODE_COMPILE_CACHE: COMPILE_CACHE, TEST_ADMIN_DATABASE_URL: cluster.adminUrl, TEST_TEMPLATE_DATABASE: template }
   for (const name of names) {
     const group = MUTATION_GROUPS[name]!
     process.stdout.write(`\n# mutation group ${name}: ${group.file} against ${group.tests.join(' ')}\n`)

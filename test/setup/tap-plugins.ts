@@ -9,9 +9,10 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { CACHE_DIR } from './cache.ts'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
-const STAMP = join(ROOT, 'node_modules', '.cache', 'afterresume-tap-plugins.json')
+const STAMP = join(CACHE_DIR, 'afterresume-tap-plugins.json')
 
 function wanted (): string {
   const project = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { tap?: { plugin?: string[] } }
@@ -36,6 +37,6 @@ export async function buildTapPlugins (tapBin: string): Promise<void> {
   })
   // A failed build is left to tap's runner, which tries again and reports it.
   if (code !== 0) return
-  mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true })
+  mkdirSync(CACHE_DIR, { recursive: true })
   writeFileSync(STAMP, want)
 }

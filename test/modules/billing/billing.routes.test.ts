@@ -11,7 +11,7 @@ import { serviceHeader, signUp } from '../../helpers/auth.ts'
 import { manualClock } from '../../helpers/clock.ts'
 import { buildTestApp, startTestServices } from '../../helpers/services.ts'
 import {
-  chargeRefunded, checkoutCompleted, invoicePaid, otherEvent, signed, startStripe, stripeEnv, type SignedEvent,
+  chargeRefunded, checkoutCompleted, invoicePaid, otherEvent, signed, startStripe, stripeEnv, subscriptionDeleted, type SignedEvent,
 } from '../../helpers/stripe.ts'
 
 const PASSWORD = 'a long and unusual passphrase 42'
@@ -280,14 +280,7 @@ t.test('a plan: each paid invoice grants its credits once; the subscription endi
     { stripe_object: 'in_old', payment_intent: 'pi_old', stripe_event_id: 'evt_inv_old' },
   ])
 
-  const ended = await deliver(app, signed({
-    id: 'evt_sub_deleted',
-    object: 'event',
-    created: 1_796_000_100,
-    livemode: false,
-    type: 'customer.subscription.deleted',
-    data: { object: { id: 'sub_test_1', object: 'subscription', customer: 'cus_team', metadata: { tenant_id: owner.tenantId } } },
-  }))
+  const ended = await deliver(app, signed(subscriptionDeleted('evt_sub_deleted', { customer: 'cus_team', metadata: { tenant_id: owner.tenantId } })))
   t.same(ended.json().outcome, 'subscription ended; plan cleared (credits already granted stay)')
   t.match((await app.inject({ method: 'GET', url: '/api/billing/', headers: owner.headers })).json(), { plan: null, available: 6000 })
 })

@@ -10,7 +10,7 @@ import { NO_REQUEST } from '../../../src/modules/identity/audit.ts'
 import { receiveStripeEvent, type WebhookAnswer } from '../../../src/modules/billing/webhook.service.ts'
 import type { Db } from '../../../src/platform/db/database.ts'
 import { startedOnce, startTestServices } from '../../helpers/services.ts'
-import { chargeRefunded, checkoutCompleted, invoicePaid } from '../../helpers/stripe.ts'
+import { chargeRefunded, checkoutCompleted, invoicePaid, subscriptionDeleted } from '../../helpers/stripe.ts'
 import { insertTenant } from '../../helpers/tenants.ts'
 
 // One database for the file; every subtest has tenants and Stripe ids of its own.
@@ -87,9 +87,9 @@ t.test('subscriptions: the plan name is kept when it is a plain lower-case name;
   t.equal((await deliver(db, invoicePaid(unique('evt'), { id: unique('in'), credits: 7, customer: unique('cus') }))).outcome, 'ignored: neither the subscription\'s metadata.tenant_id nor the customer names a tenant of this server')
   t.same(await readBalance(db, tenantId), { available: 107, reserved: 0 })
 
-  const ended = await deliver(db, { id: unique('evt'), object: 'event', created: 1_796_000_100, livemode: false, type: 'customer.subscription.deleted', data: { object: { id: unique('sub'), object: 'subscription', customer, metadata: {} } } })
+  const ended = await deliver(db, subscriptionDeleted(unique('evt'), { customer }))
   t.same([ended.outcome, await planOf(db, tenantId)], ['subscription ended; plan cleared (credits already granted stay)', null], 'found by customer')
-  const nobody = await deliver(db, { id: unique('evt'), object: 'event', created: 1_796_000_100, livemode: false, type: 'customer.subscription.deleted', data: { object: { id: unique('sub'), object: 'subscription', customer: unique('cus'), metadata: {} } } })
+  const nobody = await deliver(db, subscriptionDeleted(unique('evt'), { customer: unique('cus') }))
   t.equal(nobody.outcome, 'ignored: the subscription names no tenant of this server')
 })
 
@@ -170,7 +170,7 @@ t.test('every event that is done is stored as processed, with Stripe\'s time; cu
   const again = chargeRefunded(unique('evt'), { id: charge, paymentIntent: intent, amount: 1000, refunded: 500 })
   await deliver(db, first)
   t.equal((await deliver(db, again)).outcome, 'nothing more to reverse (5 credits already reversed)')
-  const ended = { id: unique('evt'), object: 'event', created: 1_796_000_100, livemode: false, type: 'customer.subscription.deleted', data: { object: { id: unique('sub'), object: 'subscription', customer: firstCustomer, metadata: {} } } }
+  const ended = subscriptionDeleted(unique('evt'), { customer: firstCustomer, created: 1_796_000_100 })
   t.equal((await deliver(db, ended)).outcome, 'subscription ended; plan cleared (credits already granted stay)')
 
   for (const [what, event, created] of [['subscription started', subscription, 1_796_000_000], ['nothing more to reverse', again, 1_796_000_000], ['subscription ended', ended, 1_796_000_100]] as const) {
@@ -208,7 +208,7 @@ t.test('invoices in the older API shape, invoices without a customer or a Paymen
   t.equal((await deliver(db, anonymous)).outcome, 'ignored: neither the subscription\'s metadata.tenant_id nor the customer names a tenant of this server', 'no tenant id and no customer')
 
   await setPlan(db, tenantId, 'pro')
-  const ended = (metadata: Record<string, string>) => deliver(db, { id: unique('evt'), object: 'event', created: 1_796_000_300, livemode: false, type: 'customer.subscription.deleted', data: { object: { id: unique('sub'), object: 'subscription', customer: null, metadata } } })
+  const ended = (metadata: Record<string, string>) => deliver(db, subscriptionDeleted(unique('evt'), { customer: null, metadata }))
   t.equal((await ended({})).outcome, 'ignored: the subscription names no tenant of this server', 'no tenant id and no customer')
   t.equal(await planOf(db, tenantId), 'pro')
   t.equal((await ended({ tenant_id: tenantId })).outcome, 'subscription ended; plan cleared (credits already granted stay)', 'found by its metadata alone')
